@@ -1,0 +1,214 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { WritError } from '../errors/writ-error.ts';
+import type { ListenAddress, WritConfig, WritMode } from './config.ts';
+
+/** Keys accepted in `writ.yaml`; the environment variable with the same meaning wins. */
+const YAML_KEYS = {
+  mode: 'WRIT_MODE',
+  home: 'WRIT_HOME',
+  database_url: 'WRIT_DATABASE_URL',
+  master_key_file: 'WRIT_MASTER_KEY_FILE',
+  listen: 'WRIT_LISTEN',
+  addr: 'WRIT_ADDR',
+  log_level: 'WRIT_LOG_LEVEL',
+  store_start_timeout_ms: 'WRIT_STORE_START_TIMEOUT_MS',
+  key_rotation_days: 'WRIT_KEY_ROTATION_DAYS',
+} as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Command-line overrides, e.g. `writ serve --listen`. */
+  overrides?: { listen?: string; home?: string; addr?: string };
+}
+
+function invalid(key: string, expected: string, got: unknown): WritError {
+  return new WritError('CONFIG_INVALID', `${key}: expected ${expected}, got ${JSON.stringify(got)}`);
+}
+
+/**
+ * Parses `HOST:PORT` (IPv6 as `[::1]:8787`).
+ *
+ * @example
+ * ```ts
+ * parseListen('WRIT_LISTEN', '0.0.0.0:9000'); // { host: '0.0.0.0', port: 9000 }
+ * ```
+ */
+export function parseListen(key: string, value: string): ListenAddress {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw invalid(key, 'HOST:PORT with a port from 0 to 65535', value);
+  }
+  return { host: (m[1] ?? m[2]) as string, port };
+}
+
+function parsePositiveInt(key: string, value: string, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+    throw invalid(key, `a whole number from 1 to ${max}`, value);
+  }
+  return Number(value);
+}
+
+function readYaml(file: string): Record<string, string> {
+  let doc;
+  try {
+    doc = parseDocument(readFileSync(file, 'utf8'), { uniqueKeys: true, prettyErrors: false });
+  } catch (err) {
+    throw new WritError('CONFIG_INVALID', `${file}: cannot be read`, { cause: err });
+  }
+  if (doc.errors.length > 0) {
+    throw new WritError('CONFIG_INVALID', `${file}: invalid YAML: ${doc.errors[0]?.message.split('\n')[0]}`);
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw invalid(file, 'a mapping of configuration keys', typeof data);
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'master_key') {
+      throw new WritError('CONFIG_INVALID', `${file}: master_key is not allowed (a secret never goes in writ.yaml; use master_key_file)`);
+    }
+    if (!(k in YAML_KEYS)) {
+      throw new WritError(
+        'CONFIG_INVALID',
+        `${file}: unknown key "${k}" (expected one of ${Object.keys(YAML_KEYS).join(', ')})`,
+      );
+    }
+    if (typeof v !== 'string' && typeof v !== 'number') throw invalid(`${file}: ${k}`, 'a string or number', v);
+    out[YAML_KEYS[k as keyof typeof YAML_KEYS]] = String(v);
+  }
+  return out;
+}
+
+/**
+ * Reads and validates Writ's configuration from the environment, an optional
+ * `writ.yaml` (`WRIT_CONFIG`, else `./writ.yaml` when present) and command-line
+ * overrides. Precedence: overrides, then environment, then file, then defaults.
+ * Errors are one line and name the bad key.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig({ env: { WRIT_HOME: '/var/lib/writ' } });
+ * config.databaseUrl; // undefined ⇒ embedded PGlite store
+ * ```
+ */
+export function loadConfig(options: LoadConfigOptions = {}): WritConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicitFile = env.WRIT_CONFIG;
+  const configFile = explicitFile
+    ? resolve(cwd, explicitFile)
+    : existsSync(resolve(cwd, 'writ.yaml'))
+      ? resolve(cwd, 'writ.yaml')
+      : undefined;
+  if (explicitFile && !existsSync(configFile as string)) {
+    throw invalid('WRIT_CONFIG', 'the path of an existing YAML file', explicitFile);
+  }
+  const fromFile = configFile ? readYaml(configFile) : {};
+  const get = (key: string): string | undefined => {
+    const v = env[key];
+    return v !== undefined && v !== '' ? v : fromFile[key];
+  };
+
+  const modeRaw = get('WRIT_MODE') ?? 'dev';
+  if (modeRaw !== 'dev' && modeRaw !== 'production') throw invalid('WRIT_MODE', '"dev" or "production"', modeRaw);
+  const mode: WritMode = modeRaw;
+
+  const homeRaw = options.overrides?.home ?? get('WRIT_HOME') ?? './.writ';
+  const home = isAbsolute(homeRaw) ? homeRaw : resolve(cwd, homeRaw);
+
+  const databaseUrl = get('WRIT_DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(databaseUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+      throw invalid('WRIT_DATABASE_URL', 'a postgres:// or postgresql:// URL', redactUrl(databaseUrl));
+    }
+  }
+
+  const envKey = env.WRIT_MASTER_KEY;
+  const keyFile = get('WRIT_MASTER_KEY_FILE');
+  if (envKey && keyFile) {
+    throw new WritError('CONFIG_INVALID', 'WRIT_MASTER_KEY: set either WRIT_MASTER_KEY or WRIT_MASTER_KEY_FILE, not both');
+  }
+  const masterKey: WritConfig['masterKey'] = envKey
+    ? { kind: 'env' }
+    : keyFile
+      ? { kind: 'file', path: resolve(cwd, keyFile), generateIfMissing: false }
+      : { kind: 'file', path: resolve(home, 'master.key'), generateIfMissing: mode === 'dev' };
+
+  const listenRaw = options.overrides?.listen ?? get('WRIT_LISTEN') ?? '127.0.0.1:8787';
+  const listen = parseListen(options.overrides?.listen ? '--listen' : 'WRIT_LISTEN', listenRaw);
+
+  const addrRaw = options.overrides?.addr ?? get('WRIT_ADDR') ?? 'http://127.0.0.1:8787';
+  try {
+    const u = new URL(addrRaw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    throw invalid('WRIT_ADDR', 'an http:// or https:// URL', addrRaw);
+  }
+
+  const logLevel = get('WRIT_LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw invalid('WRIT_LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel);
+  }
+
+  const config: WritConfig = {
+    mode,
+    home,
+    databaseUrl,
+    masterKey,
+    listen,
+    addr: addrRaw.replace(/\/+$/, ''),
+    logLevel: logLevel as WritConfig['logLevel'],
+    storeStartTimeoutMs: parsePositiveInt('WRIT_STORE_START_TIMEOUT_MS', get('WRIT_STORE_START_TIMEOUT_MS') ?? '60000', 600_000),
+    keyRotationDays: parsePositiveInt('WRIT_KEY_ROTATION_DAYS', get('WRIT_KEY_ROTATION_DAYS') ?? '30', 3650),
+    configFile,
+  };
+  assertProductionReady(config);
+  return config;
+}
+
+/**
+ * Production mode refuses the embedded shortcuts; the error names each one.
+ *
+ * @example
+ * ```ts
+ * assertProductionReady({ ...config, mode: 'production', databaseUrl: undefined }); // throws
+ * ```
+ */
+export function assertProductionReady(config: WritConfig): void {
+  if (config.mode !== 'production') return;
+  const refused: string[] = [];
+  if (config.databaseUrl === undefined) {
+    refused.push('WRIT_DATABASE_URL is unset (the embedded PGlite store is a dev shortcut)');
+  }
+  if (config.masterKey.kind === 'file' && config.masterKey.generateIfMissing) {
+    refused.push('no WRIT_MASTER_KEY or WRIT_MASTER_KEY_FILE (a generated master key is a dev shortcut)');
+  }
+  if (refused.length > 0) {
+    throw new WritError('CONFIG_INVALID', `WRIT_MODE=production refuses dev shortcuts: ${refused.join('; ')}`);
+  }
+}
+
+/** Hides the password of a database URL for messages. */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable URL>';
+  }
+}

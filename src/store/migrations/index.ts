@@ -1,0 +1,5 @@
+import type { Migration } from '../migration.ts';
+import { foundation } from './001-foundation.ts';
+
+/** Every migration, in the order it runs. Append only; never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [foundation];

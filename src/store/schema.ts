@@ -1,0 +1,48 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Timestamps are written as Date and read as Date on both stores. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** `writ_meta`: small key/value facts about this store (created_at, store id). */
+export interface WritMetaTable {
+  key: string;
+  value: string;
+}
+
+/** `keyring_keys`: signing keys; private material only as an encrypted envelope. */
+export interface KeyringKeysTable {
+  kid: string;
+  alg: 'EdDSA' | 'ES256';
+  purpose: 'token' | 'ledger';
+  status: 'active' | 'retired' | 'revoked';
+  provider: string;
+  public_jwk: ColumnType<Record<string, unknown>, string, string>;
+  /** Provider-specific reference; for the local provider an AES-256-GCM envelope. Never plaintext. */
+  private_ref: string;
+  created_at: Timestamp;
+  retired_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revocation_reason: string | null;
+}
+
+/** `admin_credentials`: hashes of local admin bearer credentials (dev mode). */
+export interface AdminCredentialsTable {
+  id: string;
+  token_sha256: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+/** `writ_test_probe`: used only by the store's own tests. */
+export interface WritTestProbeTable {
+  id: Generated<number>;
+  note: string;
+}
+
+/** Every table Writ owns, for Kysely's typing. */
+export interface Database {
+  writ_meta: WritMetaTable;
+  keyring_keys: KeyringKeysTable;
+  admin_credentials: AdminCredentialsTable;
+  writ_test_probe: WritTestProbeTable;
+}
