@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import type { Clock } from '../common/clock.ts';
+import type { WritConfig } from '../config/config.ts';
+import { Keyring } from '../crypto/keyring/keyring.ts';
+import { LocalKeyProvider } from '../crypto/keyring/local-key-provider.ts';
+import { loadMasterKey } from '../crypto/keyring/master-key.ts';
+import { WritError } from '../errors/writ-error.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import { ensureAdminCredential } from './auth/admin-credential.ts';
+
+/** What opening Writ's runtime state produced. */
+export interface BootstrapResult {
+  store: Store;
+  keyring: Keyring;
+  /** True when this call initialised the store (first start). */
+  initialised: boolean;
+  masterKeyGenerated: boolean;
+  adminCredentialIssued: boolean;
+}
+
+/**
+ * Opens the store, loads the master key and makes sure the keyring and (in dev mode)
+ * the local admin credential exist. `allowInit` false refuses an uninitialised store,
+ * which is how production mode refuses auto-initialisation by `writ serve`.
+ *
+ * @example
+ * ```ts
+ * const { store, keyring } = await bootstrap(config, systemClock, { allowInit: config.mode === 'dev' });
+ * ```
+ */
+export async function bootstrap(config: WritConfig, clock: Clock, options: { allowInit: boolean; env?: NodeJS.ProcessEnv }): Promise<BootstrapResult> {
+  mkdirSync(config.home, { recursive: true, mode: 0o700 });
+  const masterKey = loadMasterKey(config.masterKey, options.env);
+  const store = await openStore(config);
+  try {
+    const meta = await store.db.selectFrom('writ_meta').select('value').where('key', '=', 'initialised_at').executeTakeFirst();
+    if (!meta && !options.allowInit) {
+      throw new WritError('CONFIG_INVALID', 'WRIT_MODE=production refuses to initialise on serve (a dev shortcut): run `writ init` first');
+    }
+    const keyring = new Keyring({ store, provider: new LocalKeyProvider(masterKey.bytes), clock, rotationDays: config.keyRotationDays });
+    if (meta) {
+      // A master key that cannot open the stored keys is a wrong key, not a reason to make new ones.
+      const active = await keyring.active('token');
+      if (active) await keyring.activeSigner('token').catch((err: unknown) => {
+        throw new WritError('MASTER_KEY_INVALID', `the master key from ${masterKey.origin} does not open the stored keys`, { cause: err });
+      });
+    }
+    await keyring.ensureActiveKey('token');
+    await keyring.ensureActiveKey('ledger');
+    let adminCredentialIssued = false;
+    if (config.mode === 'dev' || options.allowInit) {
+      adminCredentialIssued = await ensureAdminCredential(store, config.home, clock);
+    }
+    if (!meta) {
+      await store.db.insertInto('writ_meta').values({ key: 'initialised_at', value: clock.now().toISOString() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    }
+    return { store, keyring, initialised: !meta, masterKeyGenerated: masterKey.generated, adminCredentialIssued };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,40 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { installProblemHandlers } from './problem.ts';
+import { installMetrics } from './metrics.ts';
+import { installOpenApi } from './openapi.ts';
+import { healthRoutes } from './routes/health.ts';
+import { keyRoutes } from './routes/keys.ts';
+import type { ServerDeps } from './server-deps.ts';
+
+/**
+ * Builds the Fastify app with every route; does not listen. Tests use
+ * `app.inject()`; `writ serve` calls `listen`.
+ *
+ * @example
+ * ```ts
+ * const app = await buildServer(deps);
+ * const res = await app.inject({ method: 'GET', url: '/healthz' });
+ * ```
+ */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: false,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  installProblemHandlers(app);
+  installOpenApi(app, deps.version);
+  const metrics = installMetrics(app);
+  app.get('/metrics', { config: { openapi: { hide: true } } }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  await app.register(async (scope) => healthRoutes(scope, deps));
+  await app.register(async (scope) => keyRoutes(scope, deps));
+  return app;
+}

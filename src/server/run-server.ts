@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../common/clock.ts';
+import type { WritConfig } from '../config/config.ts';
+import { bootstrap } from './bootstrap.ts';
+import { buildServer } from './build-server.ts';
+import { createLogger } from './logger.ts';
+import { WRIT_VERSION } from '../version.ts';
+
+/** A running server and how to stop it. */
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  /** Stops accepting, finishes in-flight requests, then closes the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `writ serve`: bootstrap, build, listen. In dev mode it says loudly so.
+ *
+ * @example
+ * ```ts
+ * const server = await runServer(loadConfig());
+ * process.on('SIGTERM', () => server.stop());
+ * ```
+ */
+export async function runServer(config: WritConfig, options: { clock?: Clock; logger?: Logger } = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const boot = await bootstrap(config, clock, { allowInit: config.mode === 'dev' });
+  if (config.mode === 'dev') {
+    logger.warn(
+      { home: config.home, store: boot.store.kind },
+      'DEV MODE: embedded shortcuts are on (generated master key, local admin credential); not for production',
+    );
+  }
+  if (boot.masterKeyGenerated) logger.warn({ path: config.masterKey.kind === 'file' ? config.masterKey.path : undefined }, 'generated a new master key (0600)');
+  let app: FastifyInstance;
+  try {
+    app = await buildServer({ config, store: boot.store, keyring: boot.keyring, clock, logger, version: WRIT_VERSION });
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (err) {
+    await boot.store.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.listen.port;
+  const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, mode: config.mode, store: boot.store.kind }, 'writ listening');
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await app.close();
+        } finally {
+          await boot.store.close();
+        }
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { Clock } from '../common/clock.ts';
+import type { WritConfig } from '../config/config.ts';
+import type { Keyring } from '../crypto/keyring/keyring.ts';
+import type { Store } from '../store/store.ts';
+import type { Logger } from 'pino';
+
+/** What the HTTP server needs; built by `writ serve`, or by tests. */
+export interface ServerDeps {
+  config: WritConfig;
+  store: Store;
+  keyring: Keyring;
+  clock: Clock;
+  logger: Logger;
+  version: string;
+}
