@@ -146,7 +146,7 @@ export function loadConfig(options: LoadConfigOptions = {}): WritConfig {
     ? { kind: 'env' }
     : keyFile
       ? { kind: 'file', path: resolve(cwd, keyFile), generateIfMissing: false }
-      : { kind: 'file', path: resolve(home, 'master.key'), generateIfMissing: mode === 'dev' };
+      : { kind: 'file', path: resolve(home, 'master.key'), generateIfMissing: true };
 
   const listenRaw = options.overrides?.listen ?? get('WRIT_LISTEN') ?? '127.0.0.1:8787';
   const listen = parseListen(options.overrides?.listen ? '--listen' : 'WRIT_LISTEN', listenRaw);

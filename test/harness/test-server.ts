@@ -1,0 +1,62 @@
+import { Writable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ManualClock } from '../../src/common/clock.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { Keyring } from '../../src/crypto/keyring/keyring.ts';
+import { LocalKeyProvider } from '../../src/crypto/keyring/local-key-provider.ts';
+import { issueAdminCredential } from '../../src/server/auth/admin-credential.ts';
+import { buildServer } from '../../src/server/build-server.ts';
+import { createLogger } from '../../src/server/logger.ts';
+import type { Store } from '../../src/store/store.ts';
+import { openTestStore } from './test-store.ts';
+
+/** Captures log lines in memory so tests can read exactly what was logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/** An in-process server on a fresh test store, for `app.inject()` tests. */
+export interface TestServer {
+  app: FastifyInstance;
+  store: Store;
+  keyring: Keyring;
+  clock: ManualClock;
+  logs: LogCapture;
+  adminToken: string;
+  masterKey: Buffer;
+  home: string;
+  close(): Promise<void>;
+}
+
+/** Builds a {@link TestServer}. */
+export async function startTestServer(): Promise<TestServer> {
+  const store = await openTestStore();
+  const home = mkdtempSync(join(tmpdir(), 'writ-home-'));
+  const clock = new ManualClock(new Date('2026-06-01T00:00:00Z'));
+  const masterKey = randomBytes(32);
+  const keyring = new Keyring({ store, provider: new LocalKeyProvider(masterKey), clock });
+  await keyring.ensureActiveKey('token');
+  const logs = new LogCapture();
+  const logger = createLogger('trace', logs);
+  const config = loadConfig({ env: { WRIT_HOME: home }, cwd: home });
+  const app = await buildServer({ config, store, keyring, clock, logger, version: 'test' });
+  const adminToken = await issueAdminCredential(store, home, clock);
+  return {
+    app, store, keyring, clock, logs, adminToken, masterKey, home,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
