@@ -67,7 +67,6 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   // PGlite has no server-side cursors over this API; callers page instead.
-  // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('PGliteDialect does not support streaming; page with LIMIT/OFFSET or keyset queries');
   }
