@@ -39,10 +39,50 @@ export interface WritTestProbeTable {
   note: string;
 }
 
+/** `ledger_entries`: one row per leaf; `entry_jcs` is exactly what the leaf hash covers. */
+export interface LedgerEntriesTable {
+  seq: number;
+  stream_id: string;
+  entry_type: string;
+  entry_jcs: string;
+  leaf_hash: Uint8Array;
+  outbox_id: number | null;
+  recorded_at: Timestamp;
+}
+
+/** `ledger_nodes`: hashes of complete subtrees at level ≥ 1. */
+export interface LedgerNodesTable {
+  level: number;
+  idx: number;
+  hash: Uint8Array;
+}
+
+/** `ledger_checkpoints`: signed tree heads (C2SP tlog-checkpoint notes). */
+export interface LedgerCheckpointsTable {
+  tree_size: number;
+  root_hash: Uint8Array;
+  note: string;
+  kid: string;
+  created_at: Timestamp;
+}
+
+/** `ledger_outbox`: entries enqueued atomically with other writes, drained by the sequencer. */
+export interface LedgerOutboxTable {
+  id: Generated<number>;
+  stream_id: string;
+  entry_type: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  enqueued_at: Generated<Timestamp>;
+}
+
 /** Every table Writ owns, for Kysely's typing. */
 export interface Database {
   writ_meta: WritMetaTable;
   keyring_keys: KeyringKeysTable;
   admin_credentials: AdminCredentialsTable;
   writ_test_probe: WritTestProbeTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_nodes: LedgerNodesTable;
+  ledger_checkpoints: LedgerCheckpointsTable;
+  ledger_outbox: LedgerOutboxTable;
 }

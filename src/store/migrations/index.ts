@@ -1,5 +1,6 @@
 import type { Migration } from '../migration.ts';
 import { foundation } from './001-foundation.ts';
+import { ledger } from './002-ledger.ts';
 
 /** Every migration, in the order it runs. Append only; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [foundation];
+export const MIGRATIONS: readonly Migration[] = [foundation, ledger];

@@ -1,0 +1,365 @@
+import { sql, type Insertable, type Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Clock } from '../common/clock.ts';
+import type { Keyring } from '../crypto/keyring/keyring.ts';
+import { WritError } from '../errors/writ-error.ts';
+import type { Database } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+import { signCheckpointAsync } from './checkpoint-signing.ts';
+import { encodeEntry, hashRef, type LedgerEntry } from './entry.ts';
+import { validateEntry, type EntryInput } from './entries/validate-entry.ts';
+import { MerkleFrontier } from './merkle/frontier.ts';
+import { inclusionProof } from './merkle/inclusion.ts';
+import type { HashedNode } from './merkle/tree-math.ts';
+import { StoreSubtreeReader, loadFrontier } from './store-subtree-reader.ts';
+
+/** Advisory lock keys: leadership (session) and batch serialisation (transaction). */
+const LEADER_LOCK = 0x57524c31; // 'WRL1'
+const BATCH_LOCK = 0x57524c32; // 'WRL2'
+
+/** What an append returns once its entry is integrated and checkpointed. */
+export interface WriteConfirmation {
+  seq: number;
+  leaf_hash: string;
+  /** The signed checkpoint of the tree size the proof is for. */
+  checkpoint: { tree_size: number; note: string };
+  /** RFC 9162 §2.1.3 audit path, base64 hashes, for `seq` in a tree of `checkpoint.tree_size`. */
+  inclusion_proof: string[];
+}
+
+/** Options of {@link LedgerSequencer}. */
+export interface SequencerOptions {
+  store: Store;
+  keyring: Keyring;
+  clock: Clock;
+  /** Log identity: first line of every checkpoint and the note key name. */
+  origin: string;
+  /** Close a batch at this many entries (N). */
+  maxBatchEntries?: number;
+  /** Close a batch this many ms after the first pending entry was seen (T). */
+  maxBatchDelayMs?: number;
+  /** How often an idle sequencer looks at the outbox for entries enqueued elsewhere. */
+  idlePollMs?: number;
+  logger?: Logger;
+}
+
+interface Integrated {
+  seq: number;
+  leafHash: Uint8Array;
+  treeSize: number;
+}
+
+/**
+ * The ledger's single writer. Entries are enqueued into `ledger_outbox` (by
+ * {@link enqueue}, or by any transaction with {@link enqueueInTransaction}); the
+ * sequencer drains the outbox in batches (group commit): one transaction appends
+ * the batch's entries and complete-subtree hashes, deletes the drained outbox
+ * rows and stores a signed checkpoint of the new tree size. A crash at any point
+ * rolls the whole batch back, so every committed outbox row is integrated exactly
+ * once. Leadership: a PostgreSQL session advisory lock (PGlite: the process owns
+ * the store); every batch also takes a transaction advisory lock and re-syncs the
+ * frontier if another writer moved the tree.
+ *
+ * @example
+ * ```ts
+ * const seq = new LedgerSequencer({ store, keyring, clock: systemClock, origin: 'writ/abc' });
+ * await seq.start();
+ * const confirmation = await seq.append({ stream_id: 'system', entry_type: 'system.note', payload: { message: 'hi' } });
+ * await seq.stop();
+ * ```
+ */
+export class LedgerSequencer {
+  readonly #store: Store;
+  readonly #keyring: Keyring;
+  readonly #clock: Clock;
+  readonly #origin: string;
+  readonly #maxBatch: number;
+  readonly #maxDelayMs: number;
+  readonly #idlePollMs: number;
+  readonly #log: Logger | undefined;
+  #frontier: MerkleFrontier | undefined;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #pendingWake = false;
+  #leader = false;
+  #releaseLeader: (() => void) | undefined;
+  readonly #waiters = new Map<number, Array<(r: Integrated) => void>>();
+
+  constructor(options: SequencerOptions) {
+    this.#store = options.store;
+    this.#keyring = options.keyring;
+    this.#clock = options.clock;
+    this.#origin = options.origin;
+    this.#maxBatch = options.maxBatchEntries ?? 1000;
+    this.#maxDelayMs = options.maxBatchDelayMs ?? 5;
+    this.#idlePollMs = options.idlePollMs ?? 250;
+    this.#log = options.logger;
+  }
+
+  /** The log origin. */
+  get origin(): string {
+    return this.#origin;
+  }
+
+  /** True while this process holds sequencer leadership. */
+  get isLeader(): boolean {
+    return this.#leader;
+  }
+
+  /** Starts the drain loop (after winning leadership on PostgreSQL). */
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops the loop after the batch in flight; releases leadership. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#poke();
+    this.#releaseLeader?.();
+    await this.#loop;
+  }
+
+  /**
+   * Enqueues entries in their own transaction and returns their outbox ids.
+   * Entries are validated first (allowlisted payload, no secrets).
+   */
+  async enqueue(inputs: readonly EntryInput[]): Promise<number[]> {
+    const ids = await this.#store.transaction((trx) => enqueueInTransaction(trx, inputs));
+    this.#poke();
+    return ids;
+  }
+
+  /** Enqueues one entry and resolves with its write confirmation once integrated. */
+  async append(input: EntryInput, options: { timeoutMs?: number } = {}): Promise<WriteConfirmation> {
+    const [id] = await this.enqueue([input]);
+    return this.waitFor(id as number, options);
+  }
+
+  /**
+   * Waits until the outbox row `outboxId` is integrated and returns the
+   * confirmation; `LEDGER_COMMIT_TIMEOUT` after `timeoutMs` (default 30 s).
+   * Works for rows enqueued by any transaction or replica.
+   */
+  async waitFor(outboxId: number, options: { timeoutMs?: number } = {}): Promise<WriteConfirmation> {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const integrated = await new Promise<Integrated>((resolve, reject) => {
+      let done = false;
+      const finish = (r: Integrated) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve(r);
+      };
+      const timer = setTimeout(() => {
+        done = true;
+        clearInterval(poll);
+        reject(new WritError('LEDGER_COMMIT_TIMEOUT', `ledger: entry not integrated within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const list = this.#waiters.get(outboxId) ?? [];
+      list.push(finish);
+      this.#waiters.set(outboxId, list);
+      // Another replica may be the sequencer: look in the log too.
+      const check = () => {
+        this.#store.db
+          .selectFrom('ledger_entries')
+          .select(['seq', 'leaf_hash'])
+          .where('outbox_id', '=', outboxId)
+          .executeTakeFirst()
+          .then(async (row) => {
+            if (!row || done) return;
+            const cp = await this.#store.db.selectFrom('ledger_checkpoints').select('tree_size').where('tree_size', '>', row.seq).orderBy('tree_size').limit(1).executeTakeFirst();
+            if (cp) finish({ seq: row.seq, leafHash: new Uint8Array(row.leaf_hash), treeSize: cp.tree_size });
+          })
+          .catch(() => undefined);
+      };
+      const poll = setInterval(check, this.#leader ? 1000 : 50);
+      check();
+    }).finally(() => this.#waiters.delete(outboxId));
+    return this.confirmation(integrated.seq, integrated.leafHash, integrated.treeSize);
+  }
+
+  /** Builds a write confirmation: the checkpoint of `treeSize` and the proof against it. */
+  async confirmation(seq: number, leafHash: Uint8Array, treeSize: number): Promise<WriteConfirmation> {
+    const cp = await this.#store.db.selectFrom('ledger_checkpoints').select(['tree_size', 'note']).where('tree_size', '=', treeSize).executeTakeFirst();
+    if (!cp) throw new WritError('LEDGER_INTEGRITY', `ledger: checkpoint of size ${treeSize} is missing`);
+    const proof = await inclusionProof(new StoreSubtreeReader(this.#store.db), seq, treeSize);
+    return {
+      seq,
+      leaf_hash: hashRef(leafHash),
+      checkpoint: { tree_size: cp.tree_size, note: cp.note },
+      inclusion_proof: proof.map((h) => Buffer.from(h).toString('base64')),
+    };
+  }
+
+  /**
+   * Integrates up to one batch from the outbox; returns how many entries it
+   * appended (0 when the outbox was empty). Safe to call from several replicas.
+   */
+  async drainOnce(): Promise<number> {
+    let staged: { frontier: MerkleFrontier; integrated: Array<[number, Integrated]> } | undefined;
+    // Read the signing key before the transaction: on PGlite the transaction holds the only connection.
+    const signer = await this.#keyring.activeSigner('ledger');
+    const key = await this.#keyring.get(signer.kid);
+    const count = await this.#store.transaction(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${BATCH_LOCK})`.execute(trx);
+      const rows = await trx.selectFrom('ledger_outbox').select(['id', 'stream_id', 'entry_type', 'payload']).orderBy('id').limit(this.#maxBatch).execute();
+      if (rows.length === 0) return 0;
+      const sizeRow = await sql<{ size: number }>`select coalesce(max(seq) + 1, 0)::bigint as size from ledger_entries`.execute(trx);
+      const size = Number(sizeRow.rows[0]?.size ?? 0);
+      const base = this.#frontier && this.#frontier.size === size ? this.#frontier : await loadFrontier(trx as unknown as Store['db'], size);
+      const frontier = MerkleFrontier.fromPeaks(base.size, base.peaks().map((p) => p.hash));
+
+      const streams = [...new Set(rows.map((r) => r.stream_id))];
+      const heads = new Map<string, string>();
+      const headRows = await sql<{ stream_id: string; leaf_hash: Uint8Array }>`
+        select distinct on (stream_id) stream_id, leaf_hash from ledger_entries
+        where stream_id in (${sql.join(streams)}) order by stream_id, seq desc`.execute(trx);
+      for (const h of headRows.rows) heads.set(h.stream_id, hashRef(new Uint8Array(h.leaf_hash)));
+
+      const recordedAt = this.#clock.now();
+      const entryRows: Insertable<Database['ledger_entries']>[] = [];
+      const nodes: HashedNode[] = [];
+      const integrated: Array<[number, Integrated]> = [];
+      for (const r of rows) {
+        const entry: LedgerEntry = {
+          seq: frontier.size,
+          stream_id: r.stream_id,
+          entry_type: r.entry_type,
+          payload: r.payload as Record<string, unknown>,
+          stream_prev: heads.get(r.stream_id) ?? null,
+          recorded_at: recordedAt.toISOString(),
+        };
+        const { jcs, leafHash } = encodeEntry(entry);
+        heads.set(r.stream_id, hashRef(leafHash));
+        for (const n of frontier.append(leafHash)) if (n.level > 0) nodes.push(n);
+        entryRows.push({ seq: entry.seq, stream_id: entry.stream_id, entry_type: entry.entry_type, entry_jcs: jcs, leaf_hash: leafHash, outbox_id: r.id, recorded_at: recordedAt });
+        integrated.push([r.id, { seq: entry.seq, leafHash, treeSize: 0 }]);
+      }
+      for (let i = 0; i < entryRows.length; i += 500) await trx.insertInto('ledger_entries').values(entryRows.slice(i, i + 500)).execute();
+      for (let i = 0; i < nodes.length; i += 1000) {
+        await trx.insertInto('ledger_nodes').values(nodes.slice(i, i + 1000).map((n) => ({ level: n.level, idx: n.index, hash: n.hash }))).execute();
+      }
+      await trx.deleteFrom('ledger_outbox').where('id', 'in', rows.map((r) => r.id)).execute();
+
+      const root = frontier.root();
+      const note = await signCheckpointAsync(signer, key.publicJwk, this.#origin, frontier.size, root);
+      await trx.insertInto('ledger_checkpoints').values({ tree_size: frontier.size, root_hash: root, note, kid: signer.kid, created_at: recordedAt }).execute();
+      for (const [, i] of integrated) i.treeSize = frontier.size;
+      staged = { frontier, integrated };
+      return rows.length;
+    });
+    if (staged) {
+      // Only after COMMIT: the in-memory frontier moves and waiters are told.
+      this.#frontier = staged.frontier;
+      for (const [id, info] of staged.integrated) for (const w of this.#waiters.get(id) ?? []) w(info);
+    }
+    return count;
+  }
+
+  #poke(): void {
+    this.#pendingWake = true;
+    this.#wake?.();
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#pendingWake) {
+      this.#pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = undefined;
+        this.#pendingWake = false;
+        done();
+      };
+    });
+  }
+
+  async #acquireLeadership(): Promise<boolean> {
+    if (this.#store.kind === 'pglite') return true; // one process owns an embedded store
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      this.#store.db
+        .connection()
+        .execute(async (conn) => {
+          const r = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${LEADER_LOCK}) as ok`.execute(conn);
+          if (!r.rows[0]?.ok) {
+            settled = true;
+            resolve(false);
+            return;
+          }
+          settled = true;
+          resolve(true);
+          // Hold the session (and so the lock) until released.
+          await new Promise<void>((release) => {
+            this.#releaseLeader = release;
+          });
+          await sql`select pg_advisory_unlock(${LEADER_LOCK})`.execute(conn).catch(() => undefined);
+        })
+        .catch((err: unknown) => {
+          this.#leader = false;
+          this.#log?.warn({ err }, 'ledger sequencer lost its leadership connection');
+          if (!settled) resolve(false);
+        });
+    });
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      if (!this.#leader) {
+        this.#leader = await this.#acquireLeadership();
+        if (!this.#leader) {
+          await this.#sleep(1000);
+          continue;
+        }
+        this.#log?.info({ origin: this.#origin }, 'ledger sequencer leadership acquired');
+      }
+      try {
+        const n = await this.drainOnce();
+        if (n >= this.#maxBatch) continue;
+        if (n === 0) await this.#sleep(this.#idlePollMs);
+        else if (this.#maxBatchDelayMs() > 0) await this.#sleep(this.#maxBatchDelayMs());
+      } catch (err) {
+        this.#log?.error({ err }, 'ledger sequencer batch failed; retrying');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    this.#leader = false;
+  }
+
+  #maxBatchDelayMs(): number {
+    return this.#maxDelayMs;
+  }
+}
+
+/**
+ * Enqueues validated entries inside the caller's transaction, so they commit or
+ * roll back with its other writes (the gateway's authorization record uses this).
+ *
+ * @example
+ * ```ts
+ * await store.transaction(async (trx) => {
+ *   await trx.insertInto('…').values(…).execute();
+ *   await enqueueInTransaction(trx, [{ stream_id: decisionId, entry_type: '…', payload }]);
+ * });
+ * ```
+ */
+export async function enqueueInTransaction(trx: Transaction<Database>, inputs: readonly EntryInput[]): Promise<number[]> {
+  if (inputs.length === 0) return [];
+  for (const input of inputs) validateEntry(input);
+  const rows = await trx
+    .insertInto('ledger_outbox')
+    .values(inputs.map((i) => ({ stream_id: i.stream_id, entry_type: i.entry_type, payload: JSON.stringify(i.payload) })))
+    .returning('id')
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
