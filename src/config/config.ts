@@ -36,6 +36,10 @@ export interface WritConfig {
   storeStartTimeoutMs: number;
   /** Days after which the active signing key is rotated. */
   keyRotationDays: number;
+  /** Ledger group commit: a batch closes at this many entries (N)… */
+  ledgerBatchEntries: number;
+  /** …or this many ms after it opened (T); every batch is one signed checkpoint. */
+  ledgerBatchDelayMs: number;
   /** The config file that was read, if any. */
   configFile: string | undefined;
 }

@@ -15,6 +15,8 @@ const YAML_KEYS = {
   log_level: 'WRIT_LOG_LEVEL',
   store_start_timeout_ms: 'WRIT_STORE_START_TIMEOUT_MS',
   key_rotation_days: 'WRIT_KEY_ROTATION_DAYS',
+  ledger_batch_entries: 'WRIT_LEDGER_BATCH_ENTRIES',
+  ledger_batch_delay_ms: 'WRIT_LEDGER_BATCH_DELAY_MS',
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -174,6 +176,8 @@ export function loadConfig(options: LoadConfigOptions = {}): WritConfig {
     logLevel: logLevel as WritConfig['logLevel'],
     storeStartTimeoutMs: parsePositiveInt('WRIT_STORE_START_TIMEOUT_MS', get('WRIT_STORE_START_TIMEOUT_MS') ?? '60000', 600_000),
     keyRotationDays: parsePositiveInt('WRIT_KEY_ROTATION_DAYS', get('WRIT_KEY_ROTATION_DAYS') ?? '30', 3650),
+    ledgerBatchEntries: parsePositiveInt('WRIT_LEDGER_BATCH_ENTRIES', get('WRIT_LEDGER_BATCH_ENTRIES') ?? '1000', 100_000),
+    ledgerBatchDelayMs: parsePositiveInt('WRIT_LEDGER_BATCH_DELAY_MS', get('WRIT_LEDGER_BATCH_DELAY_MS') ?? '5', 60_000),
     configFile,
   };
   assertProductionReady(config);

@@ -8,6 +8,8 @@ import { WritError } from '../errors/writ-error.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { ensureAdminCredential } from './auth/admin-credential.ts';
+import { enqueueInTransaction } from '../ledger/sequencer.ts';
+import { randomBytes } from 'node:crypto';
 
 /** What opening Writ's runtime state produced. */
 export interface BootstrapResult {
@@ -15,6 +17,8 @@ export interface BootstrapResult {
   keyring: Keyring;
   /** True when this call initialised the store (first start). */
   initialised: boolean;
+  /** The ledger's origin line, fixed at first initialisation. */
+  ledgerOrigin: string;
   masterKeyGenerated: boolean;
   adminCredentialIssued: boolean;
 }
@@ -38,7 +42,17 @@ export async function bootstrap(config: WritConfig, clock: Clock, options: { all
     if (!meta && !options.allowInit) {
       throw new WritError('CONFIG_INVALID', 'WRIT_MODE=production refuses to initialise on serve (a dev shortcut): run `writ init` first');
     }
-    const keyring = new Keyring({ store, provider: new LocalKeyProvider(masterKey.bytes), clock, rotationDays: config.keyRotationDays });
+    const keyring = new Keyring({
+      store,
+      provider: new LocalKeyProvider(masterKey.bytes),
+      clock,
+      rotationDays: config.keyRotationDays,
+      // Every key change is ledgered in the same transaction (outbox).
+      audit: async (trx, event) => {
+        const { type, ...payload } = event;
+        await enqueueInTransaction(trx, [{ stream_id: 'system.keyring', entry_type: type, payload }]);
+      },
+    });
     if (meta) {
       // A master key that cannot open the stored keys is a wrong key, not a reason to make new ones.
       const active = await keyring.active('token');
@@ -52,10 +66,16 @@ export async function bootstrap(config: WritConfig, clock: Clock, options: { all
     if (config.mode === 'dev' || options.allowInit) {
       adminCredentialIssued = await ensureAdminCredential(store, config.home, clock);
     }
+    await store.db
+      .insertInto('writ_meta')
+      .values({ key: 'ledger_origin', value: `writ.local/ledger/${randomBytes(6).toString('hex')}` })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    const origin = await store.db.selectFrom('writ_meta').select('value').where('key', '=', 'ledger_origin').executeTakeFirstOrThrow();
     if (!meta) {
       await store.db.insertInto('writ_meta').values({ key: 'initialised_at', value: clock.now().toISOString() }).onConflict((oc) => oc.column('key').doNothing()).execute();
     }
-    return { store, keyring, initialised: !meta, masterKeyGenerated: masterKey.generated, adminCredentialIssued };
+    return { store, keyring, initialised: !meta, ledgerOrigin: origin.value, masterKeyGenerated: masterKey.generated, adminCredentialIssued };
   } catch (err) {
     await store.close();
     throw err;

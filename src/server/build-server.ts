@@ -5,6 +5,7 @@ import { installMetrics } from './metrics.ts';
 import { installOpenApi } from './openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { ledgerRoutes } from './routes/ledger.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 /**
@@ -35,5 +36,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => keyRoutes(scope, deps));
+  await app.register(async (scope) => ledgerRoutes(scope, deps));
   return app;
 }

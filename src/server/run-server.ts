@@ -6,6 +6,7 @@ import { bootstrap } from './bootstrap.ts';
 import { buildServer } from './build-server.ts';
 import { createLogger } from './logger.ts';
 import { WRIT_VERSION } from '../version.ts';
+import { LedgerSequencer } from '../ledger/sequencer.ts';
 
 /** A running server and how to stop it. */
 export interface RunningServer {
@@ -35,11 +36,22 @@ export async function runServer(config: WritConfig, options: { clock?: Clock; lo
     );
   }
   if (boot.masterKeyGenerated) logger.warn({ path: config.masterKey.kind === 'file' ? config.masterKey.path : undefined }, 'generated a new master key (0600)');
+  const ledger = new LedgerSequencer({
+    store: boot.store,
+    keyring: boot.keyring,
+    clock,
+    origin: boot.ledgerOrigin,
+    maxBatchEntries: config.ledgerBatchEntries,
+    maxBatchDelayMs: config.ledgerBatchDelayMs,
+    logger,
+  });
   let app: FastifyInstance;
   try {
-    app = await buildServer({ config, store: boot.store, keyring: boot.keyring, clock, logger, version: WRIT_VERSION });
+    await ledger.start();
+    app = await buildServer({ config, store: boot.store, keyring: boot.keyring, clock, logger, ledger, version: WRIT_VERSION });
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (err) {
+    await ledger.stop();
     await boot.store.close();
     throw err;
   }
@@ -57,6 +69,7 @@ export async function runServer(config: WritConfig, options: { clock?: Clock; lo
         try {
           await app.close();
         } finally {
+          await ledger.stop();
           await boot.store.close();
         }
       })();

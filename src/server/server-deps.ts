@@ -3,6 +3,7 @@ import type { WritConfig } from '../config/config.ts';
 import type { Keyring } from '../crypto/keyring/keyring.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from 'pino';
+import type { LedgerSequencer } from '../ledger/sequencer.ts';
 
 /** What the HTTP server needs; built by `writ serve`, or by tests. */
 export interface ServerDeps {
@@ -11,5 +12,7 @@ export interface ServerDeps {
   keyring: Keyring;
   clock: Clock;
   logger: Logger;
+  /** The ledger writer (enqueue, confirmations) and its origin. */
+  ledger: LedgerSequencer;
   version: string;
 }

@@ -13,6 +13,7 @@ import { buildServer } from '../../src/server/build-server.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore } from './test-store.ts';
+import { LedgerSequencer, enqueueInTransaction } from '../../src/ledger/sequencer.ts';
 
 /** Captures log lines in memory so tests can read exactly what was logged. */
 export class LogCapture extends Writable {
@@ -31,6 +32,7 @@ export interface TestServer {
   app: FastifyInstance;
   store: Store;
   keyring: Keyring;
+  ledger: LedgerSequencer;
   clock: ManualClock;
   logs: LogCapture;
   adminToken: string;
@@ -45,17 +47,28 @@ export async function startTestServer(): Promise<TestServer> {
   const home = mkdtempSync(join(tmpdir(), 'writ-home-'));
   const clock = new ManualClock(new Date('2026-06-01T00:00:00Z'));
   const masterKey = randomBytes(32);
-  const keyring = new Keyring({ store, provider: new LocalKeyProvider(masterKey), clock });
+  const keyring = new Keyring({
+    store,
+    provider: new LocalKeyProvider(masterKey),
+    clock,
+    audit: async (trx, { type, ...payload }) => {
+      await enqueueInTransaction(trx, [{ stream_id: 'system.keyring', entry_type: type, payload }]);
+    },
+  });
   await keyring.ensureActiveKey('token');
+  await keyring.ensureActiveKey('ledger');
+  const ledger = new LedgerSequencer({ store, keyring, clock, origin: 'writ.test/ledger', maxBatchDelayMs: 1, idlePollMs: 20 });
+  await ledger.start();
   const logs = new LogCapture();
   const logger = createLogger('trace', logs);
   const config = loadConfig({ env: { WRIT_HOME: home }, cwd: home });
-  const app = await buildServer({ config, store, keyring, clock, logger, version: 'test' });
+  const app = await buildServer({ config, store, keyring, clock, logger, ledger, version: 'test' });
   const adminToken = await issueAdminCredential(store, home, clock);
   return {
-    app, store, keyring, clock, logs, adminToken, masterKey, home,
+    app, store, keyring, ledger, clock, logs, adminToken, masterKey, home,
     async close() {
       await app.close();
+      await ledger.stop();
       await store.close();
     },
   };

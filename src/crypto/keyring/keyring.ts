@@ -1,5 +1,6 @@
 import { calculateJwkThumbprint } from 'jose';
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
+import type { Database } from '../../store/schema.ts';
 import type { Clock } from '../../common/clock.ts';
 import { WritError } from '../../errors/writ-error.ts';
 import type { KeyringKeysTable } from '../../store/schema.ts';
@@ -48,8 +49,18 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
 }
 
+/** A keyring change, reported inside the transaction that makes it (for the ledger). */
+export type KeyringEvent =
+  | { type: 'key.rotated'; kid: string; purpose: KeyPurpose; alg: KeyAlgorithm; retired_kid: string | null; actor: string }
+  | { type: 'key.revoked'; kid: string; purpose: KeyPurpose; reason: string; actor: string };
+
 /** Options of {@link Keyring}. */
 export interface KeyringOptions {
+  /**
+   * Called inside the transaction of every rotation and revocation, so an audit
+   * record (a ledger outbox entry) commits or rolls back with the change.
+   */
+  audit?: (trx: Transaction<Database>, event: KeyringEvent) => Promise<void>;
   store: Store;
   provider: KeyProvider;
   clock: Clock;
@@ -76,8 +87,10 @@ export class Keyring {
   readonly #clock: Clock;
   readonly #rotationDays: number;
   readonly #signers = new Map<string, Signer>();
+  #audit: KeyringOptions['audit'];
 
   constructor(options: KeyringOptions) {
+    this.#audit = options.audit;
     this.#store = options.store;
     this.#provider = options.provider;
     this.#clock = options.clock;
@@ -127,7 +140,12 @@ export class Keyring {
    * Creates a new active key and retires the previous active one, atomically.
    * Retired keys still verify tokens they signed; only revocation stops that.
    */
-  async rotate(options: { purpose?: KeyPurpose; alg?: KeyAlgorithm; onlyIfNone?: boolean } = {}): Promise<{ created: KeyInfo; retired: KeyInfo | undefined }> {
+  /** Sets the audit hook (the ledger is built after the keyring it signs with). */
+  setAudit(audit: KeyringOptions['audit']): void {
+    this.#audit = audit;
+  }
+
+  async rotate(options: { purpose?: KeyPurpose; alg?: KeyAlgorithm; onlyIfNone?: boolean; actor?: string } = {}): Promise<{ created: KeyInfo; retired: KeyInfo | undefined }> {
     const purpose = options.purpose ?? 'token';
     const alg = options.alg ?? 'EdDSA';
     const created = await this.#provider.createKey(alg, (jwk) => calculateJwkThumbprint(jwk, 'sha256'));
@@ -161,6 +179,14 @@ export class Keyring {
             })
             .returningAll()
             .executeTakeFirstOrThrow();
+          await this.#audit?.(trx, {
+            type: 'key.rotated',
+            kid: row.kid,
+            purpose,
+            alg,
+            retired_kid: retiredRows[0]?.kid ?? null,
+            actor: options.actor ?? 'system',
+          });
           return { created: toInfo(row), retired: retiredRows[0] ? toInfo(retiredRows[0]) : undefined };
         });
       } catch (err) {
@@ -182,15 +208,19 @@ export class Keyring {
    * Revokes a key: it signs nothing more and every token it signed is denied.
    * Revoking the active key leaves the purpose without one until the next rotation.
    */
-  async revoke(kid: string, reason: string): Promise<KeyInfo> {
+  async revoke(kid: string, reason: string, actor = 'system'): Promise<KeyInfo> {
     if (!reason.trim()) throw new WritError('BAD_REQUEST', 'a revocation needs a reason');
-    const row = await this.#store.db
-      .updateTable('keyring_keys')
-      .set({ status: 'revoked', revoked_at: this.#clock.now(), revocation_reason: reason })
-      .where('kid', '=', kid)
-      .where('status', '!=', 'revoked')
-      .returningAll()
-      .executeTakeFirst();
+    const row = await this.#store.transaction(async (trx) => {
+      const r = await trx
+        .updateTable('keyring_keys')
+        .set({ status: 'revoked', revoked_at: this.#clock.now(), revocation_reason: reason })
+        .where('kid', '=', kid)
+        .where('status', '!=', 'revoked')
+        .returningAll()
+        .executeTakeFirst();
+      if (r) await this.#audit?.(trx, { type: 'key.revoked', kid: r.kid, purpose: r.purpose, reason, actor });
+      return r;
+    });
     this.#signers.delete(kid);
     if (row) return toInfo(row);
     const existing = await this.get(kid); // KEY_NOT_FOUND when absent

@@ -54,7 +54,7 @@ export async function keyRoutes(app: FastifyInstance, deps: ServerDeps): Promise
     },
     async (request) => {
       const body = (request.body ?? {}) as { purpose?: 'token' | 'ledger'; alg?: 'EdDSA' | 'ES256' };
-      const { created, retired } = await deps.keyring.rotate({ purpose: body.purpose ?? 'token', alg: body.alg ?? 'EdDSA' });
+      const { created, retired } = await deps.keyring.rotate({ purpose: body.purpose ?? 'token', alg: body.alg ?? 'EdDSA', actor: 'admin' });
       request.log.info({ kid: created.kid, retired: retired?.kid }, 'key rotated');
       return { created: toWire(created), retired: retired ? toWire(retired) : null };
     },
@@ -70,7 +70,7 @@ export async function keyRoutes(app: FastifyInstance, deps: ServerDeps): Promise
     async (request) => {
       const { kid } = request.params as { kid: string };
       const { reason } = request.body as { reason: string };
-      const revoked = await deps.keyring.revoke(kid, reason);
+      const revoked = await deps.keyring.revoke(kid, reason, 'admin');
       request.log.warn({ kid }, 'key revoked');
       return toWire(revoked);
     },
