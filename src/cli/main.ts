@@ -7,6 +7,7 @@ import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { registerConfigCommands } from './commands/config-check.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerKeysCommands } from './commands/keys.ts';
+import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerServeCommand } from './commands/serve.ts';
 
 /**
@@ -35,6 +36,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerServeCommand(program, context);
   registerConfigCommands(program, context);
   registerKeysCommands(program, context);
+  registerLedgerCommands(program, context);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -94,6 +94,25 @@ test('`writ keys list` shows every key; wrong credentials exit 5 with a fixed me
   assert.match(denied.stderr, /^writ: authentication required \[UNAUTHENTICATED\]\n$/);
 });
 
+test('`writ ledger checkpoint | tail | show | proof` read the ledger; the proof verifies locally', async () => {
+  const cp = await cli(['ledger', 'checkpoint', '--json']);
+  assert.equal(cp.code, 0, cp.stderr);
+  assert.match((JSON.parse(cp.stdout) as { note: string }).note, /^writ\.local\/ledger\/[0-9a-f]{12}\n\d+\n/);
+  const tail = await cli(['ledger', 'tail', '--json']);
+  assert.equal(tail.code, 0, tail.stderr);
+  const types = (JSON.parse(tail.stdout) as { entries: Array<{ entry_type: string }> }).entries.map((e) => e.entry_type);
+  assert.ok(types.includes('key.rotated'));
+  const keys = (await (await fetch(`${server!.url}/v1/ledger/keys`)).json()) as { verifier_keys: Array<{ verifier_key: string }> };
+  const proof = await cli(['ledger', 'proof', '0', '--json', '--verifier-key', keys.verifier_keys[0]!.verifier_key]);
+  assert.equal(proof.code, 0, proof.stderr);
+  assert.equal((JSON.parse(proof.stdout) as { verified: boolean }).verified, true);
+  const bad = await cli(['ledger', 'proof', '0', '--verifier-key', 'other+01020304+AcJdkEDnKQNYlR4C9TXbx98yD8z7lgYIWJHt/M7K9QbA']);
+  assert.equal(bad.code, 8);
+  assert.match(bad.stderr, /checkpoint rejected/);
+  const missing = await cli(['ledger', 'show', '999999']);
+  assert.equal(missing.code, 6);
+});
+
 test('a second server on the same embedded $WRIT_HOME exits non-zero with a clear message', { skip: TEST_STORE_KIND === 'postgres' && 'the home lock guards the embedded store only' }, async () => {
   const res = await cli(['serve', '--listen', '127.0.0.1:0']);
   assert.equal(res.code, 4);
