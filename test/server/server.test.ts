@@ -120,6 +120,8 @@ test('logs redact the Authorization header', async () => {
 });
 
 test('GET /readyz answers 503 when the store is unreachable', async () => {
+  // The sequencer holds a pooled connection on PostgreSQL; stop it before pulling the store away.
+  await s.ledger.stop();
   await s.store.close();
   const res = await s.app.inject({ method: 'GET', url: '/readyz' });
   assert.equal(res.statusCode, 503);
