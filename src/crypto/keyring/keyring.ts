@@ -113,13 +113,17 @@ export class Keyring {
 
   /** The active key of a purpose, if any. */
   async active(purpose: KeyPurpose = 'token'): Promise<KeyInfo | undefined> {
-    const row = await this.#store.db
+    const row = await this.#activeRow(purpose);
+    return row ? toInfo(row) : undefined;
+  }
+
+  #activeRow(purpose: KeyPurpose) {
+    return this.#store.db
       .selectFrom('keyring_keys')
       .selectAll()
       .where('purpose', '=', purpose)
       .where('status', '=', 'active')
       .executeTakeFirst();
-    return row ? toInfo(row) : undefined;
   }
 
   /** Returns the active key of a purpose, creating the first one when there is none. */
@@ -229,12 +233,7 @@ export class Keyring {
 
   /** A signer for the active key of a purpose; KEY_NOT_FOUND when there is none. */
   async activeSigner(purpose: KeyPurpose = 'token'): Promise<Signer> {
-    const row = await this.#store.db
-      .selectFrom('keyring_keys')
-      .selectAll()
-      .where('purpose', '=', purpose)
-      .where('status', '=', 'active')
-      .executeTakeFirst();
+    const row = await this.#activeRow(purpose);
     if (!row) throw new WritError('KEY_NOT_FOUND', `no active ${purpose} key`);
     const cached = this.#signers.get(row.kid);
     if (cached) return cached;
