@@ -8,9 +8,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import type { BenchContext, BenchResult, BenchSuite } from './result.ts';
 import { keyringSuite } from './suites/keyring.ts';
+import { ledgerSuite } from './suites/ledger.ts';
 import { storeSuite } from './suites/store.ts';
 
-const SUITES: BenchSuite[] = [keyringSuite, storeSuite];
+const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite];
 
 async function postgresReachable(url: string): Promise<boolean> {
   const admin = new URL(url);

@@ -215,9 +215,13 @@ export class LedgerSequencer {
 
       const streams = [...new Set(rows.map((r) => r.stream_id))];
       const heads = new Map<string, string>();
+      // One index probe per stream (not a scan of each stream's history).
       const headRows = await sql<{ stream_id: string; leaf_hash: Uint8Array }>`
-        select distinct on (stream_id) stream_id, leaf_hash from ledger_entries
-        where stream_id in (${sql.join(streams)}) order by stream_id, seq desc`.execute(trx);
+        select s.stream_id, e.leaf_hash
+        from unnest(${streams}::text[]) as s(stream_id)
+        cross join lateral (
+          select leaf_hash from ledger_entries where stream_id = s.stream_id order by seq desc limit 1
+        ) e`.execute(trx);
       for (const h of headRows.rows) heads.set(h.stream_id, hashRef(new Uint8Array(h.leaf_hash)));
 
       const recordedAt = this.#clock.now();
@@ -239,9 +243,10 @@ export class LedgerSequencer {
         entryRows.push({ seq: entry.seq, stream_id: entry.stream_id, entry_type: entry.entry_type, entry_jcs: jcs, leaf_hash: leafHash, outbox_id: r.id, recorded_at: recordedAt });
         integrated.push([r.id, { seq: entry.seq, leafHash, treeSize: 0 }]);
       }
-      for (let i = 0; i < entryRows.length; i += 500) await trx.insertInto('ledger_entries').values(entryRows.slice(i, i + 500)).execute();
-      for (let i = 0; i < nodes.length; i += 1000) {
-        await trx.insertInto('ledger_nodes').values(nodes.slice(i, i + 1000).map((n) => ({ level: n.level, idx: n.index, hash: n.hash }))).execute();
+      // 7 parameters a row: 5,000 rows stay far below PostgreSQL's 65,535-parameter limit.
+      for (let i = 0; i < entryRows.length; i += 5000) await trx.insertInto('ledger_entries').values(entryRows.slice(i, i + 5000)).execute();
+      for (let i = 0; i < nodes.length; i += 10000) {
+        await trx.insertInto('ledger_nodes').values(nodes.slice(i, i + 10000).map((n) => ({ level: n.level, idx: n.index, hash: n.hash }))).execute();
       }
       await trx.deleteFrom('ledger_outbox').where('id', 'in', rows.map((r) => r.id)).execute();
 

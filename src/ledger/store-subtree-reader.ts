@@ -25,21 +25,15 @@ export class StoreSubtreeReader implements SubtreeHashReader {
   async getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
     const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
     const inner = ids.filter((id) => id.level > 0);
+    // One round trip: inner nodes by (level, idx) pairs, leaves from the entries table.
+    const rows = await sql<{ level: number; idx: number; hash: Uint8Array }>`
+      select n.level::int as level, n.idx, n.hash
+      from unnest(${inner.map((id) => id.level)}::smallint[], ${inner.map((id) => id.index)}::bigint[]) as q(level, idx)
+      join ledger_nodes n on n.level = q.level and n.idx = q.idx
+      union all
+      select 0 as level, e.seq as idx, e.leaf_hash as hash from ledger_entries e where e.seq = any(${leaves}::bigint[])`.execute(this.#db);
     const found = new Map<string, Uint8Array>();
-    const [leafRows, nodeRows] = await Promise.all([
-      leaves.length
-        ? this.#db.selectFrom('ledger_entries').select(['seq', 'leaf_hash']).where('seq', 'in', leaves).execute()
-        : Promise.resolve([]),
-      inner.length
-        ? this.#db
-            .selectFrom('ledger_nodes')
-            .select(['level', 'idx', 'hash'])
-            .where(sql<boolean>`(level, idx) in (${sql.join(inner.map((id) => sql`(${id.level}::smallint, ${id.index}::bigint)`))})`)
-            .execute()
-        : Promise.resolve([]),
-    ]);
-    for (const r of leafRows) found.set(`0:${r.seq}`, new Uint8Array(r.leaf_hash));
-    for (const r of nodeRows) found.set(`${r.level}:${r.idx}`, new Uint8Array(r.hash));
+    for (const r of rows.rows) found.set(`${r.level}:${r.idx}`, new Uint8Array(r.hash));
     return ids.map((id) => {
       const h = found.get(`${id.level}:${id.index}`);
       if (!h) throw new WritError('LEDGER_INTEGRITY', `ledger: subtree node ${id.level}/${id.index} is missing`);
