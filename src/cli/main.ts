@@ -8,6 +8,7 @@ import { registerConfigCommands } from './commands/config-check.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerKeysCommands } from './commands/keys.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
+import { registerPolicyCommands } from './commands/policy.ts';
 import { registerServeCommand } from './commands/serve.ts';
 
 /**
@@ -37,6 +38,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerConfigCommands(program, context);
   registerKeysCommands(program, context);
   registerLedgerCommands(program, context);
+  registerPolicyCommands(program, context);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
@@ -48,8 +50,12 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { program } = buildProgram(env);
   try {
+    process.exitCode = undefined;
     await program.parseAsync(argv);
-    return EXIT.OK;
+    // Commands that print a full report and still fail (policy validate/test) set process.exitCode.
+    const requested = process.exitCode;
+    process.exitCode = undefined;
+    return typeof requested === 'number' ? requested : EXIT.OK;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;

@@ -75,6 +75,23 @@ export interface LedgerOutboxTable {
   enqueued_at: Generated<Timestamp>;
 }
 
+/** `policy_bundles`: immutable, hash-addressed policy bundle documents (append-only). */
+export interface PolicyBundlesTable {
+  policy_bundle_hash: string;
+  bundle_id: string;
+  version: string;
+  /** RFC 8785 text hashed by policy_bundle_hash. */
+  document_jcs: string;
+  stored_at: Timestamp;
+}
+
+/** `policy_active`: the singleton row naming the active policy bundle. */
+export interface PolicyActiveTable {
+  singleton: Generated<boolean>;
+  policy_bundle_hash: string;
+  activated_at: Timestamp;
+}
+
 /** Every table Writ owns, for Kysely's typing. */
 export interface Database {
   writ_meta: WritMetaTable;
@@ -85,4 +102,6 @@ export interface Database {
   ledger_nodes: LedgerNodesTable;
   ledger_checkpoints: LedgerCheckpointsTable;
   ledger_outbox: LedgerOutboxTable;
+  policy_bundles: PolicyBundlesTable;
+  policy_active: PolicyActiveTable;
 }
