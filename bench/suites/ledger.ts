@@ -167,11 +167,37 @@ async function sustainedAppend(b: BenchStore, total: number, firstN: number): Pr
   return { rate: (total * 1000) / ms, ms };
 }
 
+/**
+ * Direct appends on the leader (no outbox round trip): `total` appends with up to
+ * WINDOW in flight; each resolves with its confirmation (checkpoint, no proof).
+ */
+async function sustainedDirectAppend(b: BenchStore, total: number, firstN: number): Promise<{ rate: number; ms: number }> {
+  const WINDOW = 5000;
+  const sequencer = new LedgerSequencer({ store: b.store, keyring: b.keyring, clock: systemClock, origin: ORIGIN, maxBatchEntries: SEQ_BATCH, maxBatchDelayMs: 1, idlePollMs: 5 });
+  await b.keyring.activeSigner('ledger');
+  await sequencer.start();
+  while (!sequencer.isLeader) await new Promise((r) => setTimeout(r, 5));
+  const start = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const n = firstN + next++;
+      await sequencer.append({ stream_id: `s${n % STREAMS}`, entry_type: 'system.note', payload: { message: 'bench entry', n } }, { proof: false, timeoutMs: 600_000 });
+    }
+  };
+  await Promise.all(Array.from({ length: WINDOW }, worker));
+  const ms = performance.now() - start;
+  await sequencer.stop();
+  return { rate: (total * 1000) / ms, ms };
+}
+
 /** ledger.append_with_checkpoints (on an empty log) and its raw-INSERT floor. */
-async function appendFigure(b: BenchStore, ctx: BenchContext): Promise<BenchResult> {
+async function appendFigure(b: BenchStore, ctx: BenchContext): Promise<BenchResult[]> {
   const total = ctx.quick ? 10_000 : 100_000;
   const { store } = b;
-  const { rate: value, ms: elapsed } = await sustainedAppend(b, total, 0);
+  const { rate: outboxRate, ms: outboxMs } = await sustainedAppend(b, total, 0);
+  ctx.log(`  ${b.kind}: via outbox ${total} entries in ${Math.round(outboxMs)} ms`);
+  const { rate: value, ms: elapsed } = await sustainedDirectAppend(b, total, total);
   const cps = await store.db.selectFrom('ledger_checkpoints').select((eb) => eb.fn.countAll<number>().as('c')).executeTakeFirstOrThrow();
   ctx.log(`  ${b.kind}: appended ${total} entries in ${Math.round(elapsed)} ms, ${Number(cps.c)} checkpoints`);
 
@@ -186,7 +212,10 @@ async function appendFigure(b: BenchStore, ctx: BenchContext): Promise<BenchResu
   for (let i = 0; i < rows.length; i += SEQ_BATCH) await insertRows(store.db, 'bench_ledger_entries_floor', ENTRY_COLUMNS, rows.slice(i, i + SEQ_BATCH));
   const floor = (total * 1000) / (performance.now() - floorStart);
   await sql`drop table bench_ledger_entries_floor`.execute(store.db);
-  return throughput('ledger.append_with_checkpoints', b.kind, value, 'entries/s', `raw multi-row INSERT, ${SEQ_BATCH}-row batches`, floor);
+  return [
+    throughput('ledger.append_with_checkpoints', b.kind, value, 'entries/s', `raw multi-row INSERT, ${SEQ_BATCH}-row batches`, floor),
+    throughput('ledger.append_via_outbox', b.kind, outboxRate, 'entries/s', `raw multi-row INSERT, ${SEQ_BATCH}-row batches`, floor),
+  ];
 }
 
 /**
@@ -334,7 +363,7 @@ export const ledgerSuite: BenchSuite = {
     for (const kind of ctx.stores) {
       const b = await openBenchStore(kind, ctx);
       try {
-        out.push(await appendFigure(b, ctx));
+        out.push(...(await appendFigure(b, ctx)));
         await populate(b, size, ctx);
         out.push(await verifyFigure(b, size, ctx));
         const g = await proofGenerateFigure(b, size, ctx);

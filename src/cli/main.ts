@@ -8,6 +8,7 @@ import { registerConfigCommands } from './commands/config-check.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerKeysCommands } from './commands/keys.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
+import { registerLedgerVerifyCommand } from './commands/ledger-verify.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 import { registerServeCommand } from './commands/serve.ts';
 
@@ -37,7 +38,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerServeCommand(program, context);
   registerConfigCommands(program, context);
   registerKeysCommands(program, context);
-  registerLedgerCommands(program, context);
+  registerLedgerVerifyCommand(registerLedgerCommands(program, context), context);
   registerPolicyCommands(program, context);
   for (const cmd of program.commands) {
     cmd.exitOverride();

@@ -23,7 +23,7 @@ export interface WriteConfirmation {
   leaf_hash: string;
   /** The signed checkpoint of the tree size the proof is for. */
   checkpoint: { tree_size: number; note: string };
-  /** RFC 9162 §2.1.3 audit path, base64 hashes, for `seq` in a tree of `checkpoint.tree_size`. */
+  /** RFC 9162 §2.1.3 audit path, base64 hashes, for `seq` in a tree of `checkpoint.tree_size` (empty when not asked for). */
   inclusion_proof: string[];
 }
 
@@ -43,10 +43,20 @@ export interface SequencerOptions {
   logger?: Logger;
 }
 
+interface PendingAppend {
+  input: EntryInput;
+  resolve: (r: Integrated) => void;
+  reject: (err: unknown) => void;
+  /** Set when the caller gave up; skipped if not yet taken into a batch. */
+  cancelled: boolean;
+}
+
 interface Integrated {
   seq: number;
   leafHash: Uint8Array;
   treeSize: number;
+  /** The checkpoint note of `treeSize`, when the integrating batch is known (saves a read). */
+  note?: string;
 }
 
 /**
@@ -85,6 +95,8 @@ export class LedgerSequencer {
   #leader = false;
   #releaseLeader: (() => void) | undefined;
   readonly #waiters = new Map<number, Array<(r: Integrated) => void>>();
+  /** Direct appends on the leader: integrated without an outbox round trip. */
+  #memory: PendingAppend[] = [];
 
   constructor(options: SequencerOptions) {
     this.#store = options.store;
@@ -118,8 +130,11 @@ export class LedgerSequencer {
   async stop(): Promise<void> {
     this.#running = false;
     this.#poke();
-    this.#releaseLeader?.();
     await this.#loop;
+    // Direct appends still queued: one last batch while leadership is held, then refuse the rest.
+    if (this.#memory.length > 0) await this.drainOnce().catch(() => undefined);
+    for (const p of this.#memory.splice(0)) p.reject(new WritError('LEDGER_UNAVAILABLE', 'ledger sequencer stopped'));
+    this.#releaseLeader?.();
   }
 
   /**
@@ -133,9 +148,35 @@ export class LedgerSequencer {
   }
 
   /** Enqueues one entry and resolves with its write confirmation once integrated. */
-  async append(input: EntryInput, options: { timeoutMs?: number } = {}): Promise<WriteConfirmation> {
-    const [id] = await this.enqueue([input]);
-    return this.waitFor(id as number, options);
+  async append(input: EntryInput, options: { timeoutMs?: number; proof?: boolean } = {}): Promise<WriteConfirmation> {
+    if (!this.#leader) {
+      // Another replica sequences: go through the shared outbox.
+      const [id] = await this.enqueue([input]);
+      return this.waitFor(id as number, options);
+    }
+    // The leader batches direct appends in memory: nothing is written twice. An
+    // entry is durable only once its confirmation arrives (like any failed write,
+    // a crash before that loses only unconfirmed entries).
+    validateEntry(input);
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const integrated = await new Promise<Integrated>((resolve, reject) => {
+      const pending: PendingAppend = { input, resolve, reject, cancelled: false };
+      const timer = setTimeout(() => {
+        pending.cancelled = true;
+        reject(new WritError('LEDGER_COMMIT_TIMEOUT', `ledger: entry not integrated within ${timeoutMs} ms`));
+      }, timeoutMs);
+      pending.resolve = (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      };
+      pending.reject = (err) => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      this.#memory.push(pending);
+      this.#poke();
+    });
+    return this.confirmation(integrated.seq, integrated.leafHash, integrated.treeSize, options.proof ?? true, integrated.note);
   }
 
   /**
@@ -143,7 +184,7 @@ export class LedgerSequencer {
    * confirmation; `LEDGER_COMMIT_TIMEOUT` after `timeoutMs` (default 30 s).
    * Works for rows enqueued by any transaction or replica.
    */
-  async waitFor(outboxId: number, options: { timeoutMs?: number } = {}): Promise<WriteConfirmation> {
+  async waitFor(outboxId: number, options: { timeoutMs?: number; proof?: boolean } = {}): Promise<WriteConfirmation> {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const integrated = await new Promise<Integrated>((resolve, reject) => {
       let done = false;
@@ -179,14 +220,16 @@ export class LedgerSequencer {
       const poll = setInterval(check, this.#leader ? 1000 : 50);
       check();
     }).finally(() => this.#waiters.delete(outboxId));
-    return this.confirmation(integrated.seq, integrated.leafHash, integrated.treeSize);
+    return this.confirmation(integrated.seq, integrated.leafHash, integrated.treeSize, options.proof ?? true, integrated.note);
   }
 
   /** Builds a write confirmation: the checkpoint of `treeSize` and the proof against it. */
-  async confirmation(seq: number, leafHash: Uint8Array, treeSize: number): Promise<WriteConfirmation> {
-    const cp = await this.#store.db.selectFrom('ledger_checkpoints').select(['tree_size', 'note']).where('tree_size', '=', treeSize).executeTakeFirst();
+  async confirmation(seq: number, leafHash: Uint8Array, treeSize: number, withProof = true, note?: string): Promise<WriteConfirmation> {
+    const cp = note
+      ? { tree_size: treeSize, note }
+      : await this.#store.db.selectFrom('ledger_checkpoints').select(['tree_size', 'note']).where('tree_size', '=', treeSize).executeTakeFirst();
     if (!cp) throw new WritError('LEDGER_INTEGRITY', `ledger: checkpoint of size ${treeSize} is missing`);
-    const proof = await inclusionProof(new StoreSubtreeReader(this.#store.db), seq, treeSize);
+    const proof = withProof ? await inclusionProof(new StoreSubtreeReader(this.#store.db), seq, treeSize) : [];
     return {
       seq,
       leaf_hash: hashRef(leafHash),
@@ -200,13 +243,33 @@ export class LedgerSequencer {
    * appended (0 when the outbox was empty). Safe to call from several replicas.
    */
   async drainOnce(): Promise<number> {
-    let staged: { frontier: MerkleFrontier; integrated: Array<[number, Integrated]> } | undefined;
+    let taken: PendingAppend[] = [];
     // Read the signing key before the transaction: on PGlite the transaction holds the only connection.
     const signer = await this.#keyring.activeSigner('ledger');
     const key = await this.#keyring.get(signer.kid);
+    const count = await this.#batch(signer, key, (t) => (taken = t)).catch((err: unknown) => {
+      // Nothing of the batch committed: direct appends go back to the front of the queue.
+      this.#memory.unshift(...taken.filter((p) => !p.cancelled));
+      throw err;
+    });
+    return count;
+  }
+
+  async #batch(
+    signer: Awaited<ReturnType<Keyring['activeSigner']>>,
+    key: Awaited<ReturnType<Keyring['get']>>,
+    onTaken: (t: PendingAppend[]) => void,
+  ): Promise<number> {
+    let staged: { frontier: MerkleFrontier; integrated: Array<[number | PendingAppend, Integrated]> } | undefined;
     const count = await this.#store.transaction(async (trx) => {
       await sql`select pg_advisory_xact_lock(${BATCH_LOCK})`.execute(trx);
-      const rows = await trx.selectFrom('ledger_outbox').select(['id', 'stream_id', 'entry_type', 'payload']).orderBy('id').limit(this.#maxBatch).execute();
+      const outboxRows = await trx.selectFrom('ledger_outbox').select(['id', 'stream_id', 'entry_type', 'payload']).orderBy('id').limit(this.#maxBatch).execute();
+      const taken = this.#memory.splice(0, Math.max(0, this.#maxBatch - outboxRows.length)).filter((p) => !p.cancelled);
+      onTaken(taken);
+      const rows: Array<{ id: number | null; stream_id: string; entry_type: string; payload: unknown; pending?: PendingAppend }> = [
+        ...outboxRows,
+        ...taken.map((p) => ({ id: null, stream_id: p.input.stream_id, entry_type: p.input.entry_type, payload: p.input.payload, pending: p })),
+      ];
       if (rows.length === 0) return 0;
       const sizeRow = await sql<{ size: number }>`select coalesce(max(seq) + 1, 0)::bigint as size from ledger_entries`.execute(trx);
       const size = Number(sizeRow.rows[0]?.size ?? 0);
@@ -227,7 +290,7 @@ export class LedgerSequencer {
       const recordedAt = this.#clock.now();
       const entryRows: Insertable<Database['ledger_entries']>[] = [];
       const nodes: HashedNode[] = [];
-      const integrated: Array<[number, Integrated]> = [];
+      const integrated: Array<[number | PendingAppend, Integrated]> = [];
       for (const r of rows) {
         const entry: LedgerEntry = {
           seq: frontier.size,
@@ -241,26 +304,32 @@ export class LedgerSequencer {
         heads.set(r.stream_id, hashRef(leafHash));
         for (const n of frontier.append(leafHash)) if (n.level > 0) nodes.push(n);
         entryRows.push({ seq: entry.seq, stream_id: entry.stream_id, entry_type: entry.entry_type, entry_jcs: jcs, leaf_hash: leafHash, outbox_id: r.id, recorded_at: recordedAt });
-        integrated.push([r.id, { seq: entry.seq, leafHash, treeSize: 0 }]);
+        integrated.push([r.pending ?? (r.id as number), { seq: entry.seq, leafHash, treeSize: 0 }]);
       }
       // 7 parameters a row: 5,000 rows stay far below PostgreSQL's 65,535-parameter limit.
       for (let i = 0; i < entryRows.length; i += 5000) await trx.insertInto('ledger_entries').values(entryRows.slice(i, i + 5000)).execute();
       for (let i = 0; i < nodes.length; i += 10000) {
         await trx.insertInto('ledger_nodes').values(nodes.slice(i, i + 10000).map((n) => ({ level: n.level, idx: n.index, hash: n.hash }))).execute();
       }
-      await trx.deleteFrom('ledger_outbox').where('id', 'in', rows.map((r) => r.id)).execute();
+      if (outboxRows.length > 0) await trx.deleteFrom('ledger_outbox').where('id', 'in', outboxRows.map((r) => r.id)).execute();
 
       const root = frontier.root();
       const note = await signCheckpointAsync(signer, key.publicJwk, this.#origin, frontier.size, root);
       await trx.insertInto('ledger_checkpoints').values({ tree_size: frontier.size, root_hash: root, note, kid: signer.kid, created_at: recordedAt }).execute();
-      for (const [, i] of integrated) i.treeSize = frontier.size;
+      for (const [, i] of integrated) {
+        i.treeSize = frontier.size;
+        i.note = note;
+      }
       staged = { frontier, integrated };
       return rows.length;
     });
     if (staged) {
       // Only after COMMIT: the in-memory frontier moves and waiters are told.
       this.#frontier = staged.frontier;
-      for (const [id, info] of staged.integrated) for (const w of this.#waiters.get(id) ?? []) w(info);
+      for (const [key, info] of staged.integrated) {
+        if (typeof key === 'number') for (const w of this.#waiters.get(key) ?? []) w(info);
+        else key.resolve(info);
+      }
     }
     return count;
   }

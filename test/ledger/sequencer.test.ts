@@ -97,3 +97,16 @@ test('ledger tables refuse UPDATE, DELETE and TRUNCATE', async () => {
     await assert.rejects(stmt.execute(l.store.db), /append-only/);
   }
 });
+
+test('direct appends and outbox entries share batches, and stop() flushes what is queued', async () => {
+  const ids = await l.sequencer.enqueue([{ stream_id: 'mix', entry_type: 'system.note', payload: { message: 'via outbox' } }]);
+  const direct = Array.from({ length: 20 }, (_, i) => l.sequencer.append({ stream_id: 'mix', entry_type: 'system.note', payload: { message: `direct ${i}` } }));
+  const viaOutbox = l.sequencer.waitFor(ids[0]!);
+  await l.sequencer.stop();
+  const all = await Promise.all([...direct, viaOutbox]);
+  assert.equal(new Set(all.map((c) => c.seq)).size, 21);
+  const rows = await l.store.db.selectFrom('ledger_entries').select(['entry_jcs', 'outbox_id']).where('stream_id', '=', 'mix').execute();
+  assert.equal(rows.length, 21);
+  assert.equal(rows.filter((r) => r.outbox_id !== null).length, 1, 'only the outbox entry carries an outbox id');
+  await l.sequencer.start();
+});

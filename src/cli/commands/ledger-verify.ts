@@ -4,6 +4,11 @@
  * database itself — for the embedded store that takes the `$WRIT_HOME` lock, so
  * the server must be stopped first.
  *
+ * Exit codes: 0 when the ledger verifies; 8 (`EXIT.VERIFY_FAILED`) when it
+ * does not, after printing the report and the first problem as one line — the
+ * command prints a full report and still fails, so it sets `process.exitCode`
+ * (see `runCli`).
+ *
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -49,29 +54,6 @@ export interface LedgerVerifyIo {
   stderr: NodeJS.WritableStream;
   /** Show a progress bar (default: stderr is a TTY and not --json). */
   progress?: boolean;
-}
-
-/**
- * Thrown by the command when verification fails, after the report and the
- * one-line outcome were printed: `reported` tells the CLI runner not to print
- * it again; the code maps to exit status 8 (`EXIT.VERIFY_FAILED`).
- *
- * @example
- * ```ts
- * if (err instanceof LedgerVerifyFailed) return err.exitCode; // 8
- * ```
- */
-export class LedgerVerifyFailed extends WritError {
-  /** The outcome line and the report are already on stdout/stderr. */
-  readonly reported = true;
-  readonly exitCode = EXIT.VERIFY_FAILED;
-  readonly report: VerifyReport;
-
-  constructor(report: VerifyReport) {
-    super('LEDGER_INTEGRITY', formatVerifyOutcome(report));
-    this.name = 'LedgerVerifyFailed';
-    this.report = report;
-  }
 }
 
 function parseSeq(value: string): number {
@@ -135,7 +117,7 @@ function humanReport(r: VerifyReport): string {
 
 /**
  * Runs `writ ledger verify` and returns the report (the registered command
- * throws {@link LedgerVerifyFailed} when it is not ok).
+ * then sets exit status 8 when it is not ok).
  *
  * @throws WritError `STORE_LOCKED` when the embedded store's home is in use (stop the server);
  *   `BAD_REQUEST` for an unreadable trusted checkpoint file or a malformed verifier key.
@@ -240,7 +222,7 @@ export async function runLedgerVerify(c: CliContext, opts: LedgerVerifyOptions, 
 /**
  * Adds `verify [--from SEQ] [--trusted-checkpoint FILE] [--verifier-key KEY ...] [--json]`
  * to the `ledger` command group. Exit status 0 when the ledger verifies, 8
- * (`EXIT.VERIFY_FAILED`, via {@link LedgerVerifyFailed}) when it does not.
+ * (`EXIT.VERIFY_FAILED`, through `process.exitCode`) when it does not.
  *
  * @example
  * ```ts
@@ -262,6 +244,6 @@ export function registerLedgerVerifyCommand(ledgerCommand: Command, ctx: () => C
     .option('--json', 'print the report as JSON')
     .action(async (opts: LedgerVerifyOptions) => {
       const report = await runLedgerVerify(ctx(), opts, io ?? { stdout: process.stdout, stderr: process.stderr });
-      if (!report.ok) throw new LedgerVerifyFailed(report);
+      if (!report.ok) process.exitCode = EXIT.VERIFY_FAILED;
     });
 }
