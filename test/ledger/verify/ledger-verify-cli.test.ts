@@ -6,6 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,6 @@ import { loadConfig } from '../../../src/config/load-config.ts';
 import { createContext, type GlobalOptions } from '../../../src/cli/context.ts';
 import { EXIT, exitCodeFor } from '../../../src/cli/exit-codes.ts';
 import { registerLedgerVerifyCommand } from '../../../src/cli/commands/ledger-verify.ts';
-import { buildProgram, runCli } from '../../../src/cli/main.ts';
 import { ledgerVerifierKey } from '../../../src/ledger/checkpoint-signing.ts';
 import { LedgerSequencer } from '../../../src/ledger/sequencer.ts';
 import { acquireHomeLock } from '../../../src/store/home-lock.ts';
@@ -189,25 +189,13 @@ test('a home without an embedded store is an error, not an empty ledger that ver
   }
 });
 
-/** Whether main.ts has wired `ledger verify` in yet (the lead does that). */
-function wired(): boolean {
-  const { program } = buildProgram({});
-  return program.commands.some((c) => c.name() === 'ledger' && c.commands.some((s) => s.name() === 'verify'));
-}
-
-test('through runCli: the report on stdout and exit status 8 for the tampered ledger', { skip: !wired() && 'ledger verify is not wired into main.ts yet' }, async () => {
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  let code: number;
-  try {
-    code = await runCli(['node', 'writ', '--json', 'ledger', 'verify', '--verifier-key', pinnedKey], env);
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-  assert.equal(code, EXIT.VERIFY_FAILED);
-  assert.deepEqual((JSON.parse(out) as VerifyReport).first_problem?.seq, 5);
+// Through the real `writ` binary in a child process: the test runner owns this process's stdout.
+test('through bin/writ.js: the report on stdout and exit status 8 for the tampered ledger', () => {
+  const bin = new URL('../../../bin/writ.js', import.meta.url).pathname;
+  const res = spawnSync(process.execPath, [bin, '--json', 'ledger', 'verify', '--verifier-key', pinnedKey], {
+    env: { ...env, PATH: process.env.PATH, WRIT_FROM_SOURCE: '1' },
+    encoding: 'utf8',
+  });
+  assert.equal(res.status, EXIT.VERIFY_FAILED, res.stderr);
+  assert.deepEqual((JSON.parse(res.stdout) as VerifyReport).first_problem?.seq, 5);
 });
