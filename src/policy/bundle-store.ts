@@ -18,7 +18,6 @@ import { WritError } from '../errors/writ-error.ts';
 import type { Database } from '../store/schema.ts';
 import { checkBundleDocument, type CompiledBundle } from './compile-bundle.ts';
 import { PolicyBundleInvalidError } from './problems.ts';
-import type { PolicyTables } from './store-tables.ts';
 
 /**
  * A store handle or a transaction on it.
@@ -47,9 +46,6 @@ export interface ActiveBundle {
 /** Compiled bundles by hash: the content behind a hash never changes, so compiling once is enough. */
 const compiled = new Map<string, CompiledBundle>();
 
-function tables(db: PolicyDb): Kysely<PolicyTables> {
-  return db as unknown as Kysely<PolicyTables>;
-}
 
 function requireRef(hash: string): void {
   if (!isSha256Ref(hash)) throw new WritError('BAD_REQUEST', 'policy_bundle_hash must be sha256: followed by 64 lowercase hex digits');
@@ -76,7 +72,7 @@ export async function storeBundle(db: PolicyDb, bundle: CompiledBundle, storedAt
     throw new PolicyBundleInvalidError([{ file: '(document)', message: `policy_bundle_hash ${bundle.policy_bundle_hash} does not match the document (${hash})` }]);
   }
   const jcs = canonicalize(bundle.document);
-  const inserted = await tables(db)
+  const inserted = await db
     .insertInto('policy_bundles')
     .values({
       policy_bundle_hash: hash,
@@ -92,7 +88,7 @@ export async function storeBundle(db: PolicyDb, bundle: CompiledBundle, storedAt
     compiled.set(hash, check.bundle);
     return { stored: true, policy_bundle_hash: hash };
   }
-  const existing = await tables(db).selectFrom('policy_bundles').select('document_jcs').where('policy_bundle_hash', '=', hash).executeTakeFirst();
+  const existing = await db.selectFrom('policy_bundles').select('document_jcs').where('policy_bundle_hash', '=', hash).executeTakeFirst();
   if (existing?.document_jcs !== jcs) throw new WritError('INTERNAL', `stored policy bundle ${hash} differs from the bundle with the same hash`);
   return { stored: false, policy_bundle_hash: hash };
 }
@@ -114,10 +110,10 @@ export async function getBundle(db: PolicyDb, hash: string): Promise<CompiledBun
   const cached = compiled.get(hash);
   if (cached) {
     // The compile cache is keyed by content; whether this store holds the bundle is asked every time.
-    const present = await tables(db).selectFrom('policy_bundles').select('policy_bundle_hash').where('policy_bundle_hash', '=', hash).executeTakeFirst();
+    const present = await db.selectFrom('policy_bundles').select('policy_bundle_hash').where('policy_bundle_hash', '=', hash).executeTakeFirst();
     return present ? cached : null;
   }
-  const row = await tables(db).selectFrom('policy_bundles').select('document_jcs').where('policy_bundle_hash', '=', hash).executeTakeFirst();
+  const row = await db.selectFrom('policy_bundles').select('document_jcs').where('policy_bundle_hash', '=', hash).executeTakeFirst();
   if (!row) return null;
   let doc: unknown;
   try {
@@ -146,7 +142,7 @@ export async function getBundle(db: PolicyDb, hash: string): Promise<CompiledBun
  * ```
  */
 export async function getActiveBundle(db: PolicyDb): Promise<ActiveBundle | null> {
-  const row = await tables(db).selectFrom('policy_active').select(['policy_bundle_hash', 'activated_at']).executeTakeFirst();
+  const row = await db.selectFrom('policy_active').select(['policy_bundle_hash', 'activated_at']).executeTakeFirst();
   if (!row) return null;
   const bundle = await getBundle(db, row.policy_bundle_hash);
   if (!bundle) throw new WritError('INTERNAL', `active policy bundle ${row.policy_bundle_hash} is not stored`);
@@ -167,7 +163,7 @@ export async function getActiveBundle(db: PolicyDb): Promise<ActiveBundle | null
  */
 export async function setActiveBundle(trx: Transaction<Database>, hash: string, activatedAt: Date): Promise<{ previous: string | null }> {
   requireRef(hash);
-  const t = tables(trx);
+  const t = trx;
   const exists = await t.selectFrom('policy_bundles').select('policy_bundle_hash').where('policy_bundle_hash', '=', hash).executeTakeFirst();
   if (!exists) throw new WritError('NOT_FOUND', `no stored policy bundle ${hash}`);
   const current = await t.selectFrom('policy_active').select('policy_bundle_hash').forUpdate().executeTakeFirst();
