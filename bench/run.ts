@@ -9,9 +9,10 @@ import pg from 'pg';
 import type { BenchContext, BenchResult, BenchSuite } from './result.ts';
 import { keyringSuite } from './suites/keyring.ts';
 import { ledgerSuite } from './suites/ledger.ts';
+import { policySuite } from './suites/policy.ts';
 import { storeSuite } from './suites/store.ts';
 
-const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite];
+const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite];
 
 async function postgresReachable(url: string): Promise<boolean> {
   const admin = new URL(url);
