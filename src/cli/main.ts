@@ -10,6 +10,7 @@ import { registerKeysCommands } from './commands/keys.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerLedgerVerifyCommand } from './commands/ledger-verify.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
+import { registerSignalCommands } from './commands/signals.ts';
 import { registerServeCommand } from './commands/serve.ts';
 
 /**
@@ -40,6 +41,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerKeysCommands(program, context);
   registerLedgerVerifyCommand(registerLedgerCommands(program, context), context);
   registerPolicyCommands(program, context);
+  registerSignalCommands(program, context);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

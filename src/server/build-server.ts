@@ -6,6 +6,7 @@ import { installOpenApi } from './openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
+import { signalRoutes } from './routes/signals.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 /**
@@ -37,5 +38,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => keyRoutes(scope, deps));
   await app.register(async (scope) => ledgerRoutes(scope, deps));
+  await app.register(async (scope) => signalRoutes(scope, deps));
   return app;
 }
