@@ -110,3 +110,17 @@ test('direct appends and outbox entries share batches, and stop() flushes what i
   assert.equal(rows.filter((r) => r.outbox_id !== null).length, 1, 'only the outbox entry carries an outbox id');
   await l.sequencer.start();
 });
+
+test('entry types registered by an outer module are accepted; a conflicting registration is refused', async () => {
+  const { registerEntryTypes, entryTypes } = await import('../../src/ledger/entries/entry-types.ts');
+  const { Type } = await import('typebox');
+  const spec = { description: 'test', schema: Type.Object({ x: Type.Integer() }, { additionalProperties: false }) };
+  await assert.rejects(l.sequencer.enqueue([{ stream_id: 'reg', entry_type: 'test.registered', payload: { x: 1 } }]), (e) => isWritError(e, 'LEDGER_PAYLOAD_REJECTED'));
+  registerEntryTypes({ 'test.registered': spec });
+  registerEntryTypes({ 'test.registered': spec }); // same spec again: a no-op
+  assert.equal(entryTypes()['test.registered'], spec);
+  const ids = await l.sequencer.enqueue([{ stream_id: 'reg', entry_type: 'test.registered', payload: { x: 1 } }]);
+  assert.equal(ids.length, 1);
+  await assert.rejects(l.sequencer.enqueue([{ stream_id: 'reg', entry_type: 'test.registered', payload: { x: 1, y: 2 } }]), (e) => isWritError(e, 'LEDGER_PAYLOAD_REJECTED'));
+  assert.throws(() => registerEntryTypes({ 'test.registered': { ...spec } }), /already registered/);
+});

@@ -10,9 +10,8 @@ const Instant = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{
 
 /**
  * Ledger entry types of signal changes, with allowlisted payloads (ids, scope names,
- * reason text, author, the authenticated actor; never secrets). Merged into
- * `ENTRY_TYPES` by the lead; until then {@link enqueueSignalEntries} validates
- * against `{ ...ENTRY_TYPES, ...SIGNAL_ENTRY_TYPES }`.
+ * reason text, author, the authenticated actor; never secrets). `signal-store.ts`
+ * registers them with the ledger (`registerEntryTypes`) when it is loaded.
  *
  * @example
  * ```ts

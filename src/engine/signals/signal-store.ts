@@ -5,12 +5,12 @@
  *
  * @module
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../../common/clock.ts';
 import { cryptoIdSource, type IdSource } from '../../common/ids.ts';
 import { WritError } from '../../errors/writ-error.ts';
-import { ENTRY_TYPES } from '../../ledger/entries/entry-types.ts';
-import { validateEntry, type EntryInput } from '../../ledger/entries/validate-entry.ts';
+import { registerEntryTypes } from '../../ledger/entries/entry-types.ts';
+import { enqueueInTransaction } from '../../ledger/sequencer.ts';
 import type { Database } from '../../store/schema.ts';
 import type { Store } from '../../store/store.ts';
 import { SIGNAL_ENTRY_TYPES } from './entry-types.ts';
@@ -31,28 +31,8 @@ import { signalsDb } from './tables.ts';
 /** Ledger stream of every signal change. */
 export const SIGNALS_STREAM = 'system.signals';
 
-const ALL_TYPES = { ...ENTRY_TYPES, ...SIGNAL_ENTRY_TYPES };
-
-/**
- * Validates signal entries (against `ENTRY_TYPES` plus {@link SIGNAL_ENTRY_TYPES}) and
- * inserts them into the ledger outbox inside `trx`, like `enqueueInTransaction`
- * (which the lead can use instead once the types are merged into `ENTRY_TYPES`).
- *
- * @example
- * ```ts
- * await store.transaction((trx) => enqueueSignalEntries(trx, [{ stream_id: SIGNALS_STREAM, entry_type: 'signal.hold_cleared', payload }]));
- * ```
- */
-export async function enqueueSignalEntries(trx: Transaction<Database>, inputs: readonly EntryInput[]): Promise<number[]> {
-  if (inputs.length === 0) return [];
-  for (const input of inputs) validateEntry(input, ALL_TYPES);
-  const rows = await trx
-    .insertInto('ledger_outbox')
-    .values(inputs.map((i) => ({ stream_id: i.stream_id, entry_type: i.entry_type, payload: JSON.stringify(i.payload) })))
-    .returning('id')
-    .execute();
-  return rows.map((r) => Number(r.id));
-}
+// The ledger accepts signal entries once this module is loaded.
+registerEntryTypes(SIGNAL_ENTRY_TYPES);
 
 /** What every signal change needs. */
 export interface SignalContext {
@@ -103,7 +83,7 @@ export async function setHold(ctx: SignalContext, input: { scope_kind?: HoldScop
     await signalsDb(trx).insertInto('signal_holds')
       .values({ hold_id: hold.id, scope_kind, target: hold.target, reason: hold.reason, author: hold.author, set_at: hold.set_at, cleared_at: null, cleared_by: null, clear_reason: null })
       .execute();
-    await enqueueSignalEntries(trx, [{
+    await enqueueInTransaction(trx, [{
       stream_id: SIGNALS_STREAM, entry_type: 'signal.hold_set',
       payload: { hold_id: hold.id, scope_kind, target: hold.target, reason: hold.reason, author: hold.author, actor: ctx.actor ?? 'admin' },
     }]);
@@ -133,7 +113,7 @@ export async function clearHold(ctx: SignalContext, id: string, input: { author:
       if (!existing) throw new WritError('NOT_FOUND', `no hold ${id}`);
       return { hold: holdOf(existing), changed: false };
     }
-    await enqueueSignalEntries(trx, [{
+    await enqueueInTransaction(trx, [{
       stream_id: SIGNALS_STREAM, entry_type: 'signal.hold_cleared',
       payload: { hold_id: id, author: input.author, ...(input.reason ? { reason: input.reason } : {}), actor: ctx.actor ?? 'admin' },
     }]);
@@ -160,7 +140,7 @@ export async function openIncident(ctx: SignalContext, input: { targets?: readon
       incident_id: incident.id, targets: JSON.stringify(scope.targets), environments: JSON.stringify(scope.environments),
       reason: incident.reason, author: incident.author, opened_at: incident.opened_at, resolved_at: null, resolved_by: null, resolve_reason: null,
     }).execute();
-    await enqueueSignalEntries(trx, [{
+    await enqueueInTransaction(trx, [{
       stream_id: SIGNALS_STREAM, entry_type: 'signal.incident_opened',
       payload: { incident_id: incident.id, targets: [...scope.targets], environments: [...scope.environments], reason: incident.reason, author: incident.author, actor: ctx.actor ?? 'admin' },
     }]);
@@ -188,7 +168,7 @@ export async function resolveIncident(ctx: SignalContext, id: string, input: { a
       if (!existing) throw new WritError('NOT_FOUND', `no incident ${id}`);
       return { incident: incidentOf(existing), changed: false };
     }
-    await enqueueSignalEntries(trx, [{
+    await enqueueInTransaction(trx, [{
       stream_id: SIGNALS_STREAM, entry_type: 'signal.incident_resolved',
       payload: { incident_id: id, author: input.author, ...(input.reason ? { reason: input.reason } : {}), actor: ctx.actor ?? 'admin' },
     }]);
@@ -219,7 +199,7 @@ export async function grantOverride(
       override_id: override.id, targets: JSON.stringify(scope.targets), environments: JSON.stringify(scope.environments),
       reason: override.reason, author: override.author, ttl_seconds: input.ttl_seconds, granted_at, expires_at: override.expires_at,
     }).execute();
-    await enqueueSignalEntries(trx, [{
+    await enqueueInTransaction(trx, [{
       stream_id: SIGNALS_STREAM, entry_type: 'signal.override_granted',
       payload: {
         override_id: override.id, targets: [...scope.targets], environments: [...scope.environments], reason: override.reason,

@@ -71,3 +71,28 @@ export const ENTRY_TYPES: Readonly<Record<string, EntryTypeSpec>> = {
     ),
   },
 };
+
+const registry: Record<string, EntryTypeSpec> = { ...ENTRY_TYPES };
+
+/**
+ * Adds the entry types of an outer module (engine, gateway, …) so the ledger
+ * accepts them, without the ledger importing that module. Registering the same
+ * name with a different spec is refused.
+ *
+ * @example
+ * ```ts
+ * registerEntryTypes({ 'signal.hold_set': { description: '…', schema } });
+ * ```
+ */
+export function registerEntryTypes(specs: Readonly<Record<string, EntryTypeSpec>>): void {
+  for (const [name, spec] of Object.entries(specs)) {
+    const existing = Object.hasOwn(registry, name) ? registry[name] : undefined;
+    if (existing && existing !== spec) throw new Error(`ledger entry type ${name} is already registered differently`);
+    registry[name] = spec;
+  }
+}
+
+/** Every entry type the ledger accepts now: the core ones plus registered ones. */
+export function entryTypes(): Readonly<Record<string, EntryTypeSpec>> {
+  return registry;
+}

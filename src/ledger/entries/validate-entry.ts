@@ -1,6 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { WritError } from '../../errors/writ-error.ts';
-import { ENTRY_TYPES, type EntryTypeSpec } from './entry-types.ts';
+import { entryTypes, type EntryTypeSpec } from './entry-types.ts';
 import { findSecrets } from './secret-scanner.ts';
 
 /** What a caller asks the ledger to record. */
@@ -34,7 +34,7 @@ function validatorFor(type: string, spec: EntryTypeSpec) {
  * validateEntry({ stream_id: 'system', entry_type: 'system.note', payload: { message: 'hi' } });
  * ```
  */
-export function validateEntry(input: EntryInput, types: Readonly<Record<string, EntryTypeSpec>> = ENTRY_TYPES): void {
+export function validateEntry(input: EntryInput, types: Readonly<Record<string, EntryTypeSpec>> = entryTypes()): void {
   if (typeof input.stream_id !== 'string' || !STREAM_ID.test(input.stream_id)) {
     throw new WritError('LEDGER_PAYLOAD_REJECTED', 'stream_id: expected 1-128 characters of [A-Za-z0-9._:-]');
   }
