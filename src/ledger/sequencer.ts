@@ -247,12 +247,11 @@ export class LedgerSequencer {
     // Read the signing key before the transaction: on PGlite the transaction holds the only connection.
     const signer = await this.#keyring.activeSigner('ledger');
     const key = await this.#keyring.get(signer.kid);
-    const count = await this.#batch(signer, key, (t) => (taken = t)).catch((err: unknown) => {
+    return this.#batch(signer, key, (t) => (taken = t)).catch((err: unknown) => {
       // Nothing of the batch committed: direct appends go back to the front of the queue.
       this.#memory.unshift(...taken.filter((p) => !p.cancelled));
       throw err;
     });
-    return count;
   }
 
   async #batch(
@@ -401,17 +400,13 @@ export class LedgerSequencer {
         const n = await this.drainOnce();
         if (n >= this.#maxBatch) continue;
         if (n === 0) await this.#sleep(this.#idlePollMs);
-        else if (this.#maxBatchDelayMs() > 0) await this.#sleep(this.#maxBatchDelayMs());
+        else if (this.#maxDelayMs > 0) await this.#sleep(this.#maxDelayMs);
       } catch (err) {
         this.#log?.error({ err }, 'ledger sequencer batch failed; retrying');
         await new Promise((r) => setTimeout(r, 200));
       }
     }
     this.#leader = false;
-  }
-
-  #maxBatchDelayMs(): number {
-    return this.#maxDelayMs;
   }
 }
 
