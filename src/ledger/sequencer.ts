@@ -262,9 +262,12 @@ export class LedgerSequencer {
     let staged: { frontier: MerkleFrontier; integrated: Array<[number | PendingAppend, Integrated]> } | undefined;
     const count = await this.#store.transaction(async (trx) => {
       await sql`select pg_advisory_xact_lock(${BATCH_LOCK})`.execute(trx);
-      const outboxRows = await trx.selectFrom('ledger_outbox').select(['id', 'stream_id', 'entry_type', 'payload']).orderBy('id').limit(this.#maxBatch).execute();
-      const taken = this.#memory.splice(0, Math.max(0, this.#maxBatch - outboxRows.length)).filter((p) => !p.cancelled);
+      // Direct appends are taken before the outbox is read, so every outbox row that
+      // committed before such an append was made is sequenced ahead of it. A batch
+      // holds up to N of each.
+      const taken = this.#memory.splice(0, this.#maxBatch).filter((p) => !p.cancelled);
       onTaken(taken);
+      const outboxRows = await trx.selectFrom('ledger_outbox').select(['id', 'stream_id', 'entry_type', 'payload']).orderBy('id').limit(this.#maxBatch).execute();
       const rows: Array<{ id: number | null; stream_id: string; entry_type: string; payload: unknown; pending?: PendingAppend }> = [
         ...outboxRows,
         ...taken.map((p) => ({ id: null, stream_id: p.input.stream_id, entry_type: p.input.entry_type, payload: p.input.payload, pending: p })),
