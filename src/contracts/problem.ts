@@ -18,6 +18,8 @@ export const Problem = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     request_id: Type.Optional(Type.String()),
+    /** A finer stable reason within `code` (approval refusals, identity failures). */
+    reason: Type.Optional(Type.String()),
   },
   { $id: 'Problem', additionalProperties: true },
 );

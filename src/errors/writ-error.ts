@@ -34,6 +34,12 @@ export type WritErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'BAD_REQUEST'
+  | 'CONFLICT'
+  | 'IDENTITY_INVALID'
+  | 'IDENTITY_UNAVAILABLE'
+  | 'APPROVAL_REFUSED'
+  | 'TOKEN_REFUSED'
+  | 'POLICY_BUNDLE_UNKNOWN'
   | 'INTERNAL';
 
 /** HTTP status for each code; used by the server's problem+json handler. */
@@ -60,17 +66,29 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<WritErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   BAD_REQUEST: 400,
+  CONFLICT: 409,
+  IDENTITY_INVALID: 401,
+  IDENTITY_UNAVAILABLE: 503,
+  APPROVAL_REFUSED: 403,
+  TOKEN_REFUSED: 403,
+  POLICY_BUNDLE_UNKNOWN: 404,
   INTERNAL: 500,
 };
 
 /** Base class of every Writ error. */
 export class WritError extends Error {
   readonly code: WritErrorCode;
+  /**
+   * A finer, stable reason within `code` (e.g. `APPROVAL_REFUSED` / `SELF_APPROVAL`,
+   * `IDENTITY_INVALID` / `AUDIENCE_MISMATCH`). Safe to show to the caller and to ledger.
+   */
+  readonly reason: string | undefined;
 
-  constructor(code: WritErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: WritErrorCode, message: string, options?: { cause?: unknown; reason?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'WritError';
     this.code = code;
+    this.reason = options?.reason;
   }
 
   /** HTTP status this error maps to. */

@@ -147,6 +147,14 @@ export class LedgerSequencer {
     return ids;
   }
 
+  /**
+   * Tells the sequencer that outbox rows were committed elsewhere (by
+   * {@link enqueueInTransaction}), so it drains now instead of at its next idle poll.
+   */
+  notify(): void {
+    this.#poke();
+  }
+
   /** Enqueues one entry and resolves with its write confirmation once integrated. */
   async append(input: EntryInput, options: { timeoutMs?: number; proof?: boolean } = {}): Promise<WriteConfirmation> {
     if (!this.#leader) {

@@ -1,3 +1,4 @@
+import { installDefaultPolicy } from '../engine/activation/default-policy.ts';
 import { mkdirSync } from 'node:fs';
 import type { Clock } from '../common/clock.ts';
 import type { WritConfig } from '../config/config.ts';
@@ -62,6 +63,7 @@ export async function bootstrap(config: WritConfig, clock: Clock, options: { all
     }
     await keyring.ensureActiveKey('token');
     await keyring.ensureActiveKey('ledger');
+    await installDefaultPolicy(store, clock);
     let adminCredentialIssued = false;
     if (config.mode === 'dev' || options.allowInit) {
       adminCredentialIssued = await ensureAdminCredential(store, config.home, clock);

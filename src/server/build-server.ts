@@ -7,6 +7,7 @@ import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { signalRoutes } from './routes/signals.ts';
+import { decisionRoutes } from './routes/decisions.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 /**
@@ -39,5 +40,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => keyRoutes(scope, deps));
   await app.register(async (scope) => ledgerRoutes(scope, deps));
   await app.register(async (scope) => signalRoutes(scope, deps));
+  await app.register(async (scope) => decisionRoutes(scope, deps));
   return app;
 }

@@ -40,7 +40,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isWritError(err)) {
       if (err.status >= 500) request.log.error({ err }, 'request failed');
-      return sendProblem(reply, err.status, err.code, err.message);
+      return sendProblem(reply, err.status, err.code, err.message, err.reason ? { reason: err.reason } : {});
     }
     if (err.validation) {
       const first = err.validation[0];

@@ -4,6 +4,7 @@ import type { Keyring } from '../crypto/keyring/keyring.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from 'pino';
 import type { LedgerSequencer } from '../ledger/sequencer.ts';
+import type { IdSource } from '../common/ids.ts';
 
 /** What the HTTP server needs; built by `writ serve`, or by tests. */
 export interface ServerDeps {
@@ -15,4 +16,6 @@ export interface ServerDeps {
   /** The ledger writer (enqueue, confirmations) and its origin. */
   ledger: LedgerSequencer;
   version: string;
+  /** Id and randomness source (default: node:crypto); tests inject a deterministic one. */
+  ids?: IdSource;
 }

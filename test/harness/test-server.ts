@@ -13,6 +13,7 @@ import { buildServer } from '../../src/server/build-server.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore } from './test-store.ts';
+import { installDefaultPolicy } from '../../src/engine/activation/default-policy.ts';
 import { LedgerSequencer, enqueueInTransaction } from '../../src/ledger/sequencer.ts';
 
 /** Captures log lines in memory so tests can read exactly what was logged. */
@@ -42,10 +43,10 @@ export interface TestServer {
 }
 
 /** Builds a {@link TestServer}. */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { now?: Date } = {}): Promise<TestServer> {
   const store = await openTestStore();
   const home = mkdtempSync(join(tmpdir(), 'writ-home-'));
-  const clock = new ManualClock(new Date('2026-06-01T00:00:00Z'));
+  const clock = new ManualClock(options.now ?? new Date('2026-06-01T00:00:00Z'));
   const masterKey = randomBytes(32);
   const keyring = new Keyring({
     store,
@@ -57,6 +58,7 @@ export async function startTestServer(): Promise<TestServer> {
   });
   await keyring.ensureActiveKey('token');
   await keyring.ensureActiveKey('ledger');
+  await installDefaultPolicy(store, clock);
   const ledger = new LedgerSequencer({ store, keyring, clock, origin: 'writ.test/ledger', maxBatchDelayMs: 1, idlePollMs: 20 });
   await ledger.start();
   const logs = new LogCapture();

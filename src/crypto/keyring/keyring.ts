@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../store/pg-errors.ts';
 import { calculateJwkThumbprint } from 'jose';
 import type { Selectable, Transaction } from 'kysely';
 import type { Database } from '../../store/schema.ts';
@@ -43,10 +44,6 @@ function toInfo(row: Selectable<KeyringKeysTable>): KeyInfo {
     revokedAt: iso(row.revoked_at),
     revocationReason: row.revocation_reason,
   };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
 }
 
 /** A keyring change, reported inside the transaction that makes it (for the ledger). */

@@ -3,6 +3,7 @@ import { foundation } from './001-foundation.ts';
 import { ledger } from './002-ledger.ts';
 import { policy } from './003-policy.ts';
 import { signalsMigration } from './004-signals.ts';
+import { engineMigration } from './005-engine.ts';
 
 /** Every migration, in the order it runs. Append only; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [foundation, ledger, policy, signalsMigration];
+export const MIGRATIONS: readonly Migration[] = [foundation, ledger, policy, signalsMigration, engineMigration];

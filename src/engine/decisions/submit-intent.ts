@@ -1,0 +1,73 @@
+/**
+ * `POST /v1/intents`: evaluate an intent against the active bundle and the live
+ * signals, record the decision with its ledger entries, return it. Idempotent by
+ * `idempotency_key`: the same key and intent return the first decision; the same key
+ * with another intent is a conflict.
+ *
+ * @module
+ */
+import { WritError } from '../../errors/writ-error.ts';
+import { getActiveBundle } from '../../policy/bundle-store.ts';
+import { evaluateIntent } from '../../policy/evaluate.ts';
+import type { Intent } from '../../policy/intent.ts';
+import { isUniqueViolation } from '../../store/pg-errors.ts';
+import { currentSignals } from '../signals/signal-store.ts';
+import type { EngineDeps } from '../engine-deps.ts';
+import { activeEpoch, findByIdempotencyKey, type StoredDecision } from './decision-store.ts';
+import { intentDigest, type Decision } from './model.ts';
+import { recordDecision, type LedgerReceipt } from './record-decision.ts';
+
+/** What {@link submitIntent} returns. */
+export interface SubmitResult {
+  decision: Decision;
+  /** False when an earlier submission with the same idempotency key was returned. */
+  created: boolean;
+  /** Where the decision's entries landed (null for a replayed submission). */
+  ledger: LedgerReceipt | null;
+}
+
+function replay(prior: StoredDecision, intent: Intent): SubmitResult {
+  if (prior.decision.intent_digest !== intentDigest(intent)) {
+    throw new WritError('CONFLICT', 'idempotency_key was already used for a different intent', { reason: 'IDEMPOTENCY_KEY_REUSED' });
+  }
+  return { decision: prior.decision, created: false, ledger: null };
+}
+
+/**
+ * Decides an intent and records the decision.
+ *
+ * @throws {WritError} `CONFLICT` (reason `IDEMPOTENCY_KEY_REUSED`) for a reused key with another intent.
+ * @throws {WritError} `INTERNAL` when no policy bundle is active.
+ *
+ * @example
+ * ```ts
+ * const { decision } = await submitIntent(deps, intent, 'wlc_…');
+ * decision.verdict; // 'require_approval'
+ * ```
+ */
+export async function submitIntent(deps: EngineDeps, intent: Intent, submittedBy: string): Promise<SubmitResult> {
+  const key = intent.idempotency_key;
+  if (key !== undefined) {
+    const prior = await findByIdempotencyKey(deps.store.db, key);
+    if (prior) return replay(prior, intent);
+  }
+  const now = deps.clock.now();
+  const active = await getActiveBundle(deps.store.db);
+  if (!active) throw new WritError('INTERNAL', 'no policy bundle is active');
+  const live = await currentSignals(deps.store.db, now, { trustedMcpServers: deps.trustedMcpServers ?? [] });
+  // Overrides are reported with the signals but the bundle schema does not take them (yet).
+  const signals = { phase_holds: live.phase_holds, active_incidents: live.active_incidents, trusted_mcp_servers: live.trusted_mcp_servers };
+  const evaluated = evaluateIntent(active.bundle, { intent, signals, now });
+  const enforcementEpoch = await activeEpoch(deps.store.db);
+  try {
+    const { decision, ledger } = await recordDecision(deps, { intent, evaluated, enforcementEpoch, submittedBy });
+    return { decision, created: true, ledger };
+  } catch (err) {
+    // Two submissions with one key raced: the loser returns the winner's decision.
+    if (key !== undefined && isUniqueViolation(err)) {
+      const prior = await findByIdempotencyKey(deps.store.db, key);
+      if (prior) return replay(prior, intent);
+    }
+    throw err;
+  }
+}
