@@ -5,12 +5,15 @@ import { readAdminCredential } from '../server/auth/admin-credential.ts';
 export class ClientError extends Error {
   readonly code: string;
   readonly status: number | undefined;
+  /** The problem's finer `reason` code, when the server gave one. */
+  readonly reason: string | undefined;
 
-  constructor(code: string, message: string, status?: number, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: string, message: string, status?: number, options?: { cause?: unknown; reason?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ClientError';
     this.code = code;
     this.status = status;
+    this.reason = options?.reason;
   }
 }
 
@@ -65,8 +68,9 @@ export class WritClient {
       data = undefined;
     }
     if (!res.ok) {
-      const problem = (data ?? {}) as { code?: string; detail?: string; title?: string };
-      throw new ClientError(problem.code ?? `HTTP_${res.status}`, problem.detail ?? problem.title ?? `HTTP ${res.status}`, res.status);
+      const problem = (data ?? {}) as { code?: string; detail?: string; title?: string; reason?: string };
+      const message = problem.detail ?? problem.title ?? `HTTP ${res.status}`;
+      throw new ClientError(problem.code ?? `HTTP_${res.status}`, problem.reason ? `${message} (${problem.reason})` : message, res.status, problem.reason ? { reason: problem.reason } : {});
     }
     if (data === undefined && text) throw new WritError('INTERNAL', `server answered ${path} with non-JSON`);
     return data as T;

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.ts';
 import type { Logger } from 'pino';
 import type { LedgerSequencer } from '../ledger/sequencer.ts';
 import type { IdSource } from '../common/ids.ts';
+import type { OidcVerifier } from '../identity/oidc/verifier.ts';
 
 /** What the HTTP server needs; built by `writ serve`, or by tests. */
 export interface ServerDeps {
@@ -18,4 +19,6 @@ export interface ServerDeps {
   version: string;
   /** Id and randomness source (default: node:crypto); tests inject a deterministic one. */
   ids?: IdSource;
+  /** Verifies humans' OIDC ID tokens (configured issuers, plus the dev IdP in dev mode). */
+  oidc?: OidcVerifier;
 }

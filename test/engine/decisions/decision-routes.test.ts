@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { decodeJwt, decodeProtectedHeader, importJWK, compactVerify } from 'jose';
 import { canonicalize } from '../../../src/crypto/jcs.ts';
 import { decisionHash, execIdentityHash, intentDigest, type DecisionBody } from '../../../src/engine/decisions/model.ts';
