@@ -11,8 +11,9 @@ import { keyringSuite } from './suites/keyring.ts';
 import { ledgerSuite } from './suites/ledger.ts';
 import { policySuite } from './suites/policy.ts';
 import { storeSuite } from './suites/store.ts';
+import { engineSuite } from './suites/engine.ts';
 
-const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite];
+const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite, engineSuite];
 
 async function postgresReachable(url: string): Promise<boolean> {
   const admin = new URL(url);

@@ -55,14 +55,16 @@ const ENQUEUE_BATCH = 1000;
 const SEQ_BATCH = 2000;
 const POPULATE_BATCH = 2000;
 
-interface BenchStore {
+/** A scratch store for a bench run, with a keyring; `close` drops it. */
+export interface BenchStore {
   kind: 'pglite' | 'postgres';
   store: Store;
   keyring: Keyring;
   close(): Promise<void>;
 }
 
-async function openBenchStore(kind: 'pglite' | 'postgres', ctx: BenchContext): Promise<BenchStore> {
+/** Opens a scratch store: PGlite in a temp folder, or a new PostgreSQL database. */
+export async function openBenchStore(kind: 'pglite' | 'postgres', ctx: BenchContext): Promise<BenchStore> {
   let store: Store;
   let cleanup: () => Promise<void>;
   if (kind === 'pglite') {

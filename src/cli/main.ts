@@ -12,6 +12,7 @@ import { registerLedgerVerifyCommand } from './commands/ledger-verify.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 import { registerSignalCommands } from './commands/signals.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerDecisionCommands } from './commands/decisions.ts';
 
 /**
  * Builds the `writ` command tree. Commands other than `init`, `serve`, `config check`
@@ -42,6 +43,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerLedgerVerifyCommand(registerLedgerCommands(program, context), context);
   registerPolicyCommands(program, context);
   registerSignalCommands(program, context);
+  registerDecisionCommands(program, context);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

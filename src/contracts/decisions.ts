@@ -36,7 +36,15 @@ export const IntentBody = Type.Object(
 /** Body of `POST /v1/intents`. */
 export type IntentBody = Static<typeof IntentBody>;
 
-const Status = Type.Union(['pending_approval', 'approved', 'rejected', 'allowed', 'denied', 'expired', 'revoked'].map((s) => Type.Literal(s)));
+const Status = Type.Union([
+  Type.Literal('pending_approval'),
+  Type.Literal('approved'),
+  Type.Literal('rejected'),
+  Type.Literal('allowed'),
+  Type.Literal('denied'),
+  Type.Literal('expired'),
+  Type.Literal('revoked'),
+]);
 
 /** A decision on the wire (DESIGN §3.2): the hashed body, its hash, and the current status. */
 export const DecisionWire = Type.Object(
