@@ -44,5 +44,5 @@ export async function humanIdToken(ctx: CliContext, options: HumanTokenOptions, 
  * ```
  */
 export function humanClient(ctx: CliContext, idToken: string): WritClient {
-  return new WritClient({ addr: ctx.client().addr, home: ctx.config().home, token: idToken, env: {} });
+  return new WritClient({ addr: ctx.client().addr, home: '', token: idToken, env: {} });
 }

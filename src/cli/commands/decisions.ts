@@ -27,7 +27,7 @@ function decisionText(d: Decision): string {
 /** A client authenticating with a workload credential when one is given, else the admin credential. */
 function callerClient(c: CliContext, credentialFile: string | undefined): WritClient {
   const secret = credentialFile ? readFileSync(credentialFile, 'utf8').trim() : c.env.WRIT_WORKLOAD_TOKEN?.trim();
-  return secret ? new WritClient({ addr: c.client().addr, home: c.config().home, token: secret, env: {} }) : c.client();
+  return secret ? new WritClient({ addr: c.client().addr, home: '', token: secret, env: {} }) : c.client();
 }
 
 function readJsonFile(path: string): unknown {
