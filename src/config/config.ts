@@ -1,3 +1,5 @@
+import type { OidcIssuerConfig } from '../identity/oidc/issuer-config.ts';
+
 /** Where Writ runs: `dev` allows the embedded shortcuts, `production` refuses them. */
 export type WritMode = 'dev' | 'production';
 
@@ -42,4 +44,11 @@ export interface WritConfig {
   ledgerBatchDelayMs: number;
   /** The config file that was read, if any. */
   configFile: string | undefined;
+  /**
+   * Trusted OpenID Providers for human identity (`oidc.issuers` in writ.yaml, or one
+   * issuer from `WRIT_OIDC_ISSUER` + `WRIT_OIDC_AUDIENCE`, which then replaces the file's list).
+   */
+  oidc: { issuers: OidcIssuerConfig[] };
+  /** Serve the built-in dev identity provider (`WRIT_DEV_IDP`); default on in dev mode, refused in production. */
+  devIdp: boolean;
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { WritError } from '../errors/writ-error.ts';
+import { oidcIssuerFromEnv, parseOidcSection } from '../identity/oidc/parse-oidc-config.ts';
 import type { ListenAddress, WritConfig, WritMode } from './config.ts';
 
 /** Keys accepted in `writ.yaml`; the environment variable with the same meaning wins. */
@@ -17,7 +18,11 @@ const YAML_KEYS = {
   key_rotation_days: 'WRIT_KEY_ROTATION_DAYS',
   ledger_batch_entries: 'WRIT_LEDGER_BATCH_ENTRIES',
   ledger_batch_delay_ms: 'WRIT_LEDGER_BATCH_DELAY_MS',
+  dev_idp: 'WRIT_DEV_IDP',
 } as const;
+
+/** The structured section of `writ.yaml` (not a single value, so not in {@link YAML_KEYS}). */
+const OIDC_SECTION = 'oidc';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -57,7 +62,13 @@ function parsePositiveInt(key: string, value: string, max: number): number {
   return Number(value);
 }
 
-function readYaml(file: string): Record<string, string> {
+/** What `writ.yaml` holds: flat values keyed by their environment variable, and the raw `oidc` section. */
+interface YamlValues {
+  values: Record<string, string>;
+  oidc: unknown;
+}
+
+function readYaml(file: string): YamlValues {
   let doc;
   try {
     doc = parseDocument(readFileSync(file, 'utf8'), { uniqueKeys: true, prettyErrors: false });
@@ -68,25 +79,36 @@ function readYaml(file: string): Record<string, string> {
     throw new WritError('CONFIG_INVALID', `${file}: invalid YAML: ${doc.errors[0]?.message.split('\n')[0]}`);
   }
   const data: unknown = doc.toJS();
-  if (data === null || data === undefined) return {};
+  if (data === null || data === undefined) return { values: {}, oidc: undefined };
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw invalid(file, 'a mapping of configuration keys', typeof data);
   }
   const out: Record<string, string> = {};
+  let oidc: unknown;
   for (const [k, v] of Object.entries(data)) {
+    if (k === OIDC_SECTION) {
+      oidc = v;
+      continue;
+    }
     if (k === 'master_key') {
       throw new WritError('CONFIG_INVALID', `${file}: master_key is not allowed (a secret never goes in writ.yaml; use master_key_file)`);
     }
     if (!(k in YAML_KEYS)) {
       throw new WritError(
         'CONFIG_INVALID',
-        `${file}: unknown key "${k}" (expected one of ${Object.keys(YAML_KEYS).join(', ')})`,
+        `${file}: unknown key "${k}" (expected one of ${[...Object.keys(YAML_KEYS), OIDC_SECTION].join(', ')})`,
       );
     }
-    if (typeof v !== 'string' && typeof v !== 'number') throw invalid(`${file}: ${k}`, 'a string or number', v);
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw invalid(`${file}: ${k}`, 'a string or number', v);
     out[YAML_KEYS[k as keyof typeof YAML_KEYS]] = String(v);
   }
-  return out;
+  return { values: out, oidc };
+}
+
+function parseSwitch(key: string, value: string): boolean {
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw invalid(key, '1, 0, true or false', value);
 }
 
 /**
@@ -113,7 +135,8 @@ export function loadConfig(options: LoadConfigOptions = {}): WritConfig {
   if (explicitFile && !existsSync(configFile as string)) {
     throw invalid('WRIT_CONFIG', 'the path of an existing YAML file', explicitFile);
   }
-  const fromFile = configFile ? readYaml(configFile) : {};
+  const yaml: YamlValues = configFile ? readYaml(configFile) : { values: {}, oidc: undefined };
+  const fromFile = yaml.values;
   const get = (key: string): string | undefined => {
     const v = env[key];
     return v !== undefined && v !== '' ? v : fromFile[key];
@@ -166,6 +189,12 @@ export function loadConfig(options: LoadConfigOptions = {}): WritConfig {
     throw invalid('WRIT_LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel);
   }
 
+  // One issuer from the environment replaces the file's list (the environment wins).
+  const envIssuer = oidcIssuerFromEnv(env);
+  const oidcIssuers = envIssuer ? [envIssuer] : parseOidcSection(yaml.oidc);
+  const devIdpRaw = get('WRIT_DEV_IDP');
+  const devIdp = devIdpRaw === undefined ? mode === 'dev' : parseSwitch('WRIT_DEV_IDP', devIdpRaw);
+
   const config: WritConfig = {
     mode,
     home,
@@ -179,6 +208,8 @@ export function loadConfig(options: LoadConfigOptions = {}): WritConfig {
     ledgerBatchEntries: parsePositiveInt('WRIT_LEDGER_BATCH_ENTRIES', get('WRIT_LEDGER_BATCH_ENTRIES') ?? '1000', 100_000),
     ledgerBatchDelayMs: parsePositiveInt('WRIT_LEDGER_BATCH_DELAY_MS', get('WRIT_LEDGER_BATCH_DELAY_MS') ?? '5', 60_000),
     configFile,
+    oidc: { issuers: oidcIssuers },
+    devIdp,
   };
   assertProductionReady(config);
   return config;
@@ -200,6 +231,9 @@ export function assertProductionReady(config: WritConfig): void {
   }
   if (config.masterKey.kind === 'file' && config.masterKey.generateIfMissing) {
     refused.push('no WRIT_MASTER_KEY or WRIT_MASTER_KEY_FILE (a generated master key is a dev shortcut)');
+  }
+  if (config.devIdp) {
+    refused.push('WRIT_DEV_IDP is on (the built-in dev identity provider signs tokens for anyone: a dev shortcut)');
   }
   if (refused.length > 0) {
     throw new WritError('CONFIG_INVALID', `WRIT_MODE=production refuses dev shortcuts: ${refused.join('; ')}`);

@@ -8,6 +8,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { signalRoutes } from './routes/signals.ts';
 import { decisionRoutes } from './routes/decisions.ts';
+import { devIdpRoutes } from './routes/dev-idp.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 /**
@@ -41,5 +42,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => ledgerRoutes(scope, deps));
   await app.register(async (scope) => signalRoutes(scope, deps));
   await app.register(async (scope) => decisionRoutes(scope, deps));
+  const { devIdp } = deps;
+  if (devIdp) await app.register(async (scope) => devIdpRoutes(scope, devIdp));
   return app;
 }

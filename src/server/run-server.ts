@@ -7,6 +7,8 @@ import { buildServer } from './build-server.ts';
 import { createLogger } from './logger.ts';
 import { WRIT_VERSION } from '../version.ts';
 import { LedgerSequencer } from '../ledger/sequencer.ts';
+import { DevIdentityProvider } from '../identity/dev-idp/dev-identity-provider.ts';
+import { OidcVerifier } from '../identity/oidc/verifier.ts';
 
 /** A running server and how to stop it. */
 export interface RunningServer {
@@ -45,10 +47,19 @@ export async function runServer(config: WritConfig, options: { clock?: Clock; lo
     maxBatchDelayMs: config.ledgerBatchDelayMs,
     logger,
   });
+  const oidc = new OidcVerifier({ issuers: config.oidc.issuers, clock });
+  const devIdp = config.devIdp ? new DevIdentityProvider({ baseUrl: config.addr, clock }) : undefined;
+  if (devIdp) {
+    oidc.addIssuer(devIdp.issuerConfig());
+    logger.warn(
+      { issuer: devIdp.issuer, users: devIdp.users().map((u) => u.name) },
+      'DEV MODE: built-in dev identity provider is on; POST /dev-idp/token signs an ID token for any listed user (WRIT_DEV_IDP=0 turns it off)',
+    );
+  }
   let app: FastifyInstance;
   try {
     await ledger.start();
-    app = await buildServer({ config, store: boot.store, keyring: boot.keyring, clock, logger, ledger, version: WRIT_VERSION });
+    app = await buildServer({ config, store: boot.store, keyring: boot.keyring, clock, logger, ledger, version: WRIT_VERSION, oidc, ...(devIdp ? { devIdp } : {}) });
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (err) {
     await ledger.stop();

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { LedgerSequencer } from '../ledger/sequencer.ts';
 import type { IdSource } from '../common/ids.ts';
 import type { OidcVerifier } from '../identity/oidc/verifier.ts';
+import type { DevIdentityProvider } from '../identity/dev-idp/dev-identity-provider.ts';
 
 /** What the HTTP server needs; built by `writ serve`, or by tests. */
 export interface ServerDeps {
@@ -21,4 +22,6 @@ export interface ServerDeps {
   ids?: IdSource;
   /** Verifies humans' OIDC ID tokens (configured issuers, plus the dev IdP in dev mode). */
   oidc?: OidcVerifier;
+  /** The built-in dev identity provider (dev mode only); its routes are served under /dev-idp. */
+  devIdp?: DevIdentityProvider;
 }

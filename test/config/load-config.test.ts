@@ -77,3 +77,66 @@ test('--listen overrides WRIT_LISTEN and names itself in errors', () => {
   assert.throws(() => loadConfig({ env: {}, cwd, overrides: { listen: 'x' } }), /^WritError: --listen:|--listen: expected/);
   assert.deepEqual(parseListen('K', 'localhost:0'), { host: 'localhost', port: 0 });
 });
+
+test('OIDC: none by default; one issuer from WRIT_OIDC_ISSUER + WRIT_OIDC_AUDIENCE', () => {
+  assert.deepEqual(loadConfig({ env: {}, cwd }).oidc, { issuers: [] });
+  const c = loadConfig({ env: { WRIT_OIDC_ISSUER: 'https://idp.example.com', WRIT_OIDC_AUDIENCE: 'writ, writ-cli', WRIT_OIDC_GROUPS_CLAIM: 'roles' }, cwd });
+  assert.deepEqual(c.oidc.issuers, [{ issuer: 'https://idp.example.com', audience: ['writ', 'writ-cli'], groupsClaim: 'roles' }]);
+  assert.deepEqual(loadConfig({ env: { WRIT_OIDC_ISSUER: 'http://127.0.0.1:9000', WRIT_OIDC_AUDIENCE: 'writ' }, cwd }).oidc.issuers[0]?.issuer, 'http://127.0.0.1:9000');
+});
+
+test('OIDC: bad settings give one-line errors that name the key', () => {
+  assert.match(configError({ WRIT_OIDC_ISSUER: 'http://idp.example.com', WRIT_OIDC_AUDIENCE: 'writ' }), /^WRIT_OIDC_ISSUER: expected an https:\/\/ URL/);
+  assert.match(configError({ WRIT_OIDC_ISSUER: 'https://idp.example.com?x=1', WRIT_OIDC_AUDIENCE: 'writ' }), /^WRIT_OIDC_ISSUER:/);
+  assert.match(configError({ WRIT_OIDC_ISSUER: 'https://idp.example.com' }), /^WRIT_OIDC_AUDIENCE: expected/);
+  assert.match(configError({ WRIT_OIDC_ISSUER: 'https://idp.example.com', WRIT_OIDC_AUDIENCE: ' , ' }), /^WRIT_OIDC_AUDIENCE: expected/);
+  assert.match(configError({ WRIT_OIDC_AUDIENCE: 'writ' }), /^WRIT_OIDC_AUDIENCE: set together with WRIT_OIDC_ISSUER/);
+});
+
+test('OIDC: oidc.issuers from writ.yaml; the environment replaces the list', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'writ-oidc-'));
+  writeFileSync(join(dir, 'writ.yaml'), [
+    'oidc:',
+    '  issuers:',
+    '    - issuer: https://a.example.com',
+    '      audience: [writ, writ-cli]',
+    '      groups_claim: writ_groups',
+    '    - issuer: https://b.example.com/tenant',
+    '      audience: writ',
+    '      jwks_uri: https://b.example.com/keys',
+    '',
+  ].join('\n'));
+  assert.deepEqual(loadConfig({ env: {}, cwd: dir }).oidc.issuers, [
+    { issuer: 'https://a.example.com', audience: ['writ', 'writ-cli'], groupsClaim: 'writ_groups' },
+    { issuer: 'https://b.example.com/tenant', audience: ['writ'], jwksUri: 'https://b.example.com/keys' },
+  ]);
+  const env = { WRIT_OIDC_ISSUER: 'https://c.example.com', WRIT_OIDC_AUDIENCE: 'w' };
+  assert.deepEqual(loadConfig({ env, cwd: dir }).oidc.issuers.map((i) => i.issuer), ['https://c.example.com']);
+
+  const bad = (yaml: string) => {
+    writeFileSync(join(dir, 'writ.yaml'), yaml);
+    return configError({}, dir);
+  };
+  assert.match(bad('oidc:\n  issuers:\n    - issuer: http://a.example.com\n      audience: w\n'), /^oidc\.issuers\[0\]\.issuer: expected an https/);
+  assert.match(bad('oidc:\n  issuers:\n    - issuer: https://a.example.com\n'), /^oidc\.issuers\[0\]\.audience: expected/);
+  assert.match(bad('oidc:\n  issuers:\n    - issuer: https://a.example.com\n      audience: w\n      groups: x\n'), /^oidc\.issuers\[0\]: unknown key "groups"/);
+  assert.match(bad('oidc:\n  issuers:\n    - { issuer: "https://a.example.com", audience: w }\n    - { issuer: "https://a.example.com", audience: v }\n'), /listed twice/);
+  assert.match(bad('oidc:\n  issuer: https://a.example.com\n'), /^oidc: unknown key "issuer"/);
+  assert.match(bad('oidc: yes\n'), /^oidc: expected a mapping/);
+  assert.match(bad('oidc:\n  issuers:\n    - issuer: https://a.example.com\n      audience: w\n      algorithms: [HS256]\n'), /^oidc\.issuers\[0\]\.algorithms:/);
+});
+
+test('dev IdP: on by default in dev mode, WRIT_DEV_IDP=0 turns it off, production refuses WRIT_DEV_IDP=1', () => {
+  assert.equal(loadConfig({ env: {}, cwd }).devIdp, true);
+  assert.equal(loadConfig({ env: { WRIT_DEV_IDP: '0' }, cwd }).devIdp, false);
+  assert.equal(loadConfig({ env: { WRIT_DEV_IDP: 'false' }, cwd }).devIdp, false);
+  assert.match(configError({ WRIT_DEV_IDP: 'maybe' }), /^WRIT_DEV_IDP: expected 1, 0, true or false/);
+  const prod = { WRIT_MODE: 'production', WRIT_DATABASE_URL: 'postgres://h/db', WRIT_MASTER_KEY: 'x' };
+  assert.equal(loadConfig({ env: prod, cwd }).devIdp, false);
+  assert.match(configError({ ...prod, WRIT_DEV_IDP: '1' }), /^WRIT_MODE=production refuses dev shortcuts: WRIT_DEV_IDP is on/);
+
+  const dir = mkdtempSync(join(tmpdir(), 'writ-devidp-'));
+  writeFileSync(join(dir, 'writ.yaml'), 'dev_idp: false\n');
+  assert.equal(loadConfig({ env: {}, cwd: dir }).devIdp, false);
+  assert.equal(loadConfig({ env: { WRIT_DEV_IDP: '1' }, cwd: dir }).devIdp, true);
+});

@@ -14,6 +14,9 @@ import { createLogger } from '../../src/server/logger.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore } from './test-store.ts';
 import { installDefaultPolicy } from '../../src/engine/activation/default-policy.ts';
+import { DevIdentityProvider } from '../../src/identity/dev-idp/dev-identity-provider.ts';
+import { OidcVerifier } from '../../src/identity/oidc/verifier.ts';
+import type { OidcIssuerConfig } from '../../src/identity/oidc/issuer-config.ts';
 import { LedgerSequencer, enqueueInTransaction } from '../../src/ledger/sequencer.ts';
 
 /** Captures log lines in memory so tests can read exactly what was logged. */
@@ -39,11 +42,15 @@ export interface TestServer {
   adminToken: string;
   masterKey: Buffer;
   home: string;
+  /** Verifies human ID tokens: the dev IdP's, plus any issuer passed in options. */
+  oidc: OidcVerifier;
+  /** The built-in dev identity provider (served under /dev-idp). */
+  devIdp: DevIdentityProvider;
   close(): Promise<void>;
 }
 
 /** Builds a {@link TestServer}. */
-export async function startTestServer(options: { now?: Date } = {}): Promise<TestServer> {
+export async function startTestServer(options: { now?: Date; oidcIssuers?: readonly OidcIssuerConfig[] } = {}): Promise<TestServer> {
   const store = await openTestStore();
   const home = mkdtempSync(join(tmpdir(), 'writ-home-'));
   const clock = new ManualClock(options.now ?? new Date('2026-06-01T00:00:00Z'));
@@ -64,10 +71,12 @@ export async function startTestServer(options: { now?: Date } = {}): Promise<Tes
   const logs = new LogCapture();
   const logger = createLogger('trace', logs);
   const config = loadConfig({ env: { WRIT_HOME: home }, cwd: home });
-  const app = await buildServer({ config, store, keyring, clock, logger, ledger, version: 'test' });
+  const devIdp = new DevIdentityProvider({ baseUrl: 'http://127.0.0.1:8787', clock });
+  const oidc = new OidcVerifier({ issuers: [devIdp.issuerConfig(), ...(options.oidcIssuers ?? [])], clock });
+  const app = await buildServer({ config, store, keyring, clock, logger, ledger, version: 'test', oidc, devIdp });
   const adminToken = await issueAdminCredential(store, home, clock);
   return {
-    app, store, keyring, ledger, clock, logs, adminToken, masterKey, home,
+    app, store, keyring, ledger, clock, logs, adminToken, masterKey, home, oidc, devIdp,
     async close() {
       await app.close();
       await ledger.stop();
