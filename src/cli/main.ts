@@ -13,6 +13,7 @@ import { registerPolicyCommands } from './commands/policy.ts';
 import { registerSignalCommands } from './commands/signals.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerDecisionCommands } from './commands/decisions.ts';
+import { registerBreakGlassCommands } from './commands/break-glass.ts';
 
 /**
  * Builds the `writ` command tree. Commands other than `init`, `serve`, `config check`
@@ -44,6 +45,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerPolicyCommands(program, context);
   registerSignalCommands(program, context);
   registerDecisionCommands(program, context);
+  registerBreakGlassCommands(program, context);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -9,6 +9,8 @@ import { ledgerRoutes } from './routes/ledger.ts';
 import { signalRoutes } from './routes/signals.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { devIdpRoutes } from './routes/dev-idp.ts';
+import { breakGlassRoutes } from './routes/break-glass.ts';
+import { policyRoutes } from './routes/policy.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 /**
@@ -42,6 +44,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => ledgerRoutes(scope, deps));
   await app.register(async (scope) => signalRoutes(scope, deps));
   await app.register(async (scope) => decisionRoutes(scope, deps));
+  await app.register(async (scope) => breakGlassRoutes(scope, deps));
+  await app.register(async (scope) => policyRoutes(scope, deps));
   const { devIdp } = deps;
   if (devIdp) await app.register(async (scope) => devIdpRoutes(scope, devIdp));
   return app;

@@ -1,7 +1,9 @@
 /**
  * `writ policy validate DIR` and `writ policy test DIR`: offline checks of a policy
- * bundle directory (they read files only; no server, no store). `writ policy push`
- * needs the server's bundle route and is not here yet.
+ * bundle directory (they read files only; no server, no store). `writ policy push`,
+ * `bundles`, `activate` and `apply` go through the server: push stores a bundle
+ * (validated locally first, and again by the server), `activate` asks for a governed
+ * `policy.activate` decision, `apply` switches the active bundle once it is approved.
  *
  * Exit codes: `validate` 0 when the bundle is valid, 2 when it is not; `test` 0 when
  * every decision case passes, 1 when one fails, 2 when the bundle is invalid. A command
@@ -10,12 +12,16 @@
  * @module
  */
 import type { Command } from 'commander';
+import type { DecisionWire } from '../../contracts/decisions.ts';
+import type { ApplyActivationResponse, BundleListResponse, PushBundleResponse } from '../../contracts/policy.ts';
 import { runBundleTests, type BundleTestReport } from '../../policy/bundle-tests.ts';
 import type { BundleCheck } from '../../policy/compile-bundle.ts';
 import { inspectBundleDir } from '../../policy/load-bundle.ts';
 import { formatProblem, type BundleProblem } from '../../policy/problems.ts';
+import type { WritClient } from '../client.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
+import { humanClient, humanIdToken, type HumanTokenOptions } from '../human-token.ts';
 
 /**
  * What `writ policy validate --json` prints.
@@ -109,12 +115,51 @@ export function policyTest(dir: string, c: CliContext): number {
   return report.failed === 0 ? EXIT.OK : EXIT.ERROR;
 }
 
+/** The local admin credential, or the person named by `--dev-user` / `--id-token-file`. */
+async function clientFor(c: CliContext, opts: HumanTokenOptions): Promise<WritClient> {
+  return opts.devUser || opts.idTokenFile ? humanClient(c, await humanIdToken(c, opts)) : c.client();
+}
+
+const identityOptions = (cmd: Command): Command =>
+  cmd
+    .option('--dev-user <name>', 'act as this dev identity provider user (dev mode only); default: the local admin credential')
+    .option('--id-token-file <file>', 'act as the person whose OIDC ID token is in this file');
+
+/**
+ * Runs `writ policy push DIR`: validates the bundle locally (exit 2 with the problems
+ * when invalid, nothing sent), then stores it on the server.
+ *
+ * @example
+ * ```ts
+ * const code = await policyPush('policies/acme', ctx(), {}); // 0
+ * ```
+ */
+export async function policyPush(dir: string, c: CliContext, opts: HumanTokenOptions): Promise<number> {
+  const r = inspectBundleDir(dir);
+  if (!r.bundle || !r.document) {
+    const v = summarize(dir, r);
+    c.out.result(v, () => validationText(v));
+    return EXIT.USAGE;
+  }
+  const client = await clientFor(c, opts);
+  const res = await client.post<PushBundleResponse>('/v1/policy/bundles', r.document);
+  c.out.result(res, () =>
+    [
+      `${res.stored ? 'stored' : 'already stored'}: ${res.bundle_id} ${res.version}`,
+      `hash     ${res.policy_bundle_hash}`,
+      `activate with: writ policy activate ${res.policy_bundle_hash}`,
+    ].join('\n'),
+  );
+  return EXIT.OK;
+}
+
 function setExit(code: number): void {
   if (code !== EXIT.OK) process.exitCode = code;
 }
 
 /**
- * Registers `writ policy validate DIR` and `writ policy test DIR` (offline, files only).
+ * Registers `writ policy validate DIR` and `writ policy test DIR` (offline, files only),
+ * and `push`, `bundles`, `activate`, `apply` (through the server).
  *
  * @example
  * ```ts
@@ -122,7 +167,7 @@ function setExit(code: number): void {
  * ```
  */
 export function registerPolicyCommands(program: Command, ctx: () => CliContext): Command {
-  const policy = program.command('policy').description('policy bundles (validate and test run offline on a bundle directory)');
+  const policy = program.command('policy').description('policy bundles (validate and test run offline; push, bundles, activate and apply use the server)');
   policy
     .command('validate')
     .argument('<dir>', 'bundle directory (bundle.yaml, schema.cedarschema, policies/, tests/)')
@@ -133,5 +178,49 @@ export function registerPolicyCommands(program: Command, ctx: () => CliContext):
     .argument('<dir>', 'bundle directory')
     .description("run the bundle's decision test cases (exit 1 if one fails, 2 if the bundle is invalid)")
     .action((dir: string) => setExit(policyTest(dir, ctx())));
+  identityOptions(
+    policy
+      .command('push')
+      .argument('<dir>', 'bundle directory')
+      .description('validate a bundle locally, then store it on the server (immutable, by hash); storing does not activate'),
+  ).action(async (dir: string, opts: HumanTokenOptions) => setExit(await policyPush(dir, ctx(), opts)));
+  identityOptions(policy.command('bundles').description('list the bundles stored on the server (* = active)')).action(async (opts: HumanTokenOptions) => {
+    const c = ctx();
+    const res = await (await clientFor(c, opts)).get<BundleListResponse>('/v1/policy/bundles');
+    c.out.result(res, () =>
+      res.bundles.map((b) => `${b.active ? '*' : ' '} ${b.policy_bundle_hash}  ${b.bundle_id} ${b.version}  stored ${b.stored_at}`).join('\n') || 'no bundles stored',
+    );
+  });
+  identityOptions(
+    policy
+      .command('activate')
+      .argument('<hash>', 'policy_bundle_hash of a stored bundle')
+      .option('--justification <text>', 'why (shown to approvers)')
+      .description('request activation: a policy.activate decision under the active bundle (usually needs approvals)'),
+  ).action(async (hash: string, opts: HumanTokenOptions & { justification?: string }) => {
+    const c = ctx();
+    const res = await (await clientFor(c, opts)).post<{ decision: DecisionWire; created: boolean }>('/v1/policy/activations', {
+      policy_bundle_hash: hash,
+      ...(opts.justification ? { justification: opts.justification } : {}),
+    });
+    const d = res.decision;
+    c.out.result(res, () =>
+      [
+        `decision  ${d.decision_id}  ${d.verdict} (${d.status})`,
+        ...(d.status === 'pending_approval' ? [`needs     ${d.obligations.approvals_required} approval(s) from ${d.obligations.approver_groups.join(', ')}`] : []),
+        `then      writ policy apply ${d.decision_id}`,
+      ].join('\n'),
+    );
+  });
+  identityOptions(
+    policy
+      .command('apply')
+      .argument('<decision-id>', 'an approved policy.activate decision')
+      .description('switch the active bundle to the one an approved activation decision names'),
+  ).action(async (id: string, opts: HumanTokenOptions) => {
+    const c = ctx();
+    const res = await (await clientFor(c, opts)).post<ApplyActivationResponse>(`/v1/policy/activations/${encodeURIComponent(id)}/apply`);
+    c.out.result(res, () => `active: ${res.policy_bundle_hash}${res.previous_policy_bundle_hash ? ` (was ${res.previous_policy_bundle_hash})` : ''}\nledger seq ${res.ledger.seq}`);
+  });
   return policy;
 }

@@ -7,13 +7,11 @@
  * @module
  */
 import { WritError } from '../../errors/writ-error.ts';
-import { getActiveBundle } from '../../policy/bundle-store.ts';
-import { evaluateIntent } from '../../policy/evaluate.ts';
 import type { Intent } from '../../policy/intent.ts';
 import { isUniqueViolation } from '../../store/pg-errors.ts';
-import { currentSignals } from '../signals/signal-store.ts';
 import type { EngineDeps } from '../engine-deps.ts';
 import { activeEpoch, findByIdempotencyKey, type StoredDecision } from './decision-store.ts';
+import { evaluateLive } from './evaluate-live.ts';
 import { intentDigest, type Decision } from './model.ts';
 import { recordDecision, type LedgerReceipt } from './record-decision.ts';
 
@@ -51,13 +49,7 @@ export async function submitIntent(deps: EngineDeps, intent: Intent, submittedBy
     const prior = await findByIdempotencyKey(deps.store.db, key);
     if (prior) return replay(prior, intent);
   }
-  const now = deps.clock.now();
-  const active = await getActiveBundle(deps.store.db);
-  if (!active) throw new WritError('INTERNAL', 'no policy bundle is active');
-  const live = await currentSignals(deps.store.db, now, { trustedMcpServers: deps.trustedMcpServers ?? [] });
-  // Overrides are reported with the signals but the bundle schema does not take them (yet).
-  const signals = { phase_holds: live.phase_holds, active_incidents: live.active_incidents, trusted_mcp_servers: live.trusted_mcp_servers };
-  const evaluated = evaluateIntent(active.bundle, { intent, signals, now });
+  const evaluated = await evaluateLive(deps, intent, deps.clock.now());
   const enforcementEpoch = await activeEpoch(deps.store.db);
   try {
     const { decision, ledger } = await recordDecision(deps, { intent, evaluated, enforcementEpoch, submittedBy });

@@ -12,6 +12,7 @@ import { requireAdmin } from '../auth/require-admin.ts';
 import { requireCaller, type Caller } from '../auth/require-caller.ts';
 import { engineDepsOf } from '../engine-deps.ts';
 import type { ServerDeps } from '../server-deps.ts';
+import { requireAdminOrHuman } from './approvals.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 160, pattern: '^[A-Za-z0-9_.:-]+$' }) });
 const NullableName = Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 256 }), Type.Null()]));
@@ -46,7 +47,8 @@ const callerName = (c: Caller | undefined): string => (c?.kind === 'workload' ? 
 /**
  * Intents, decisions and attestation tokens:
  * - `POST /v1/intents` (workload or admin credential): decide and record; idempotent by `idempotency_key`;
- * - `GET /v1/decisions/{id}`, `GET /v1/decisions?status=&group=` (admin; approvers use the approvals API);
+ * - `GET /v1/decisions/{id}`, `GET /v1/decisions?status=&group=` (admin credential, or any human's OIDC
+ *   ID token: approvers find their work with `?status=pending_approval&group=…`);
  * - `POST /v1/decisions/{id}/token` (the workload the decision names);
  * - `POST /v1/workload-credentials` (admin): interim workload credentials.
  *
@@ -59,6 +61,7 @@ export async function decisionRoutes(app: FastifyInstance, deps: ServerDeps): Pr
   const engine = engineDepsOf(deps);
   const caller = requireCaller(deps.store);
   const admin = requireAdmin(deps.store);
+  const reader = requireAdminOrHuman(deps);
   const tags = ['decisions'];
   const wire = (d: Decision) => ({ ...d, status: effectiveStatus(d, deps.clock.now()) });
 
@@ -74,7 +77,7 @@ export async function decisionRoutes(app: FastifyInstance, deps: ServerDeps): Pr
 
   app.get(
     '/v1/decisions/:id',
-    { onRequest: admin, schema: { params: IdParams, response: { 200: DecisionDetailWire } }, config: { openapi: { summary: 'A decision and the intent it decided', tags, admin: true } } },
+    { onRequest: reader, schema: { params: IdParams, response: { 200: DecisionDetailWire } }, config: { openapi: { summary: 'A decision and the intent it decided', tags, admin: true } } },
     async (request) => {
       const stored = await getDecision(deps.store.db, (request.params as { id: string }).id);
       if (!stored) throw new WritError('NOT_FOUND', 'no such decision');
@@ -84,7 +87,7 @@ export async function decisionRoutes(app: FastifyInstance, deps: ServerDeps): Pr
 
   app.get(
     '/v1/decisions',
-    { onRequest: admin, schema: { querystring: ListDecisionsQuery, response: { 200: DecisionListWire } }, config: { openapi: { summary: 'List decisions (filter by status and required approver group)', tags, admin: true } } },
+    { onRequest: reader, schema: { querystring: ListDecisionsQuery, response: { 200: DecisionListWire } }, config: { openapi: { summary: 'List decisions (filter by status and required approver group)', tags, admin: true } } },
     async (request) => {
       const q = request.query as { status?: DecisionStatus; group?: string; limit?: number };
       const now = deps.clock.now();
