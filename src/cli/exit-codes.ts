@@ -31,16 +31,26 @@ export function exitCodeFor(code: WritErrorCode | string): number {
     case 'STORE_LOCKED':
     case 'STORE_START_TIMEOUT':
     case 'SERVER_UNREACHABLE':
+    case 'IDENTITY_UNAVAILABLE':
+    case 'LEDGER_UNAVAILABLE':
+    case 'LEDGER_COMMIT_TIMEOUT':
       return EXIT.UNAVAILABLE;
     case 'UNAUTHENTICATED':
     case 'FORBIDDEN':
+    case 'IDENTITY_INVALID':
+    case 'IDENTITY_REQUIRED':
+    case 'APPROVAL_REFUSED':
+    case 'TOKEN_REFUSED':
       return EXIT.AUTH;
     case 'NOT_FOUND':
     case 'KEY_NOT_FOUND':
+    case 'POLICY_BUNDLE_UNKNOWN':
       return EXIT.NOT_FOUND;
     case 'KEY_STATE_INVALID':
+    case 'CONFLICT':
       return EXIT.CONFLICT;
     case 'BAD_REQUEST':
+    case 'BUNDLE_INVALID':
       return EXIT.USAGE;
     case 'LEDGER_INTEGRITY':
     case 'PROOF_INVALID':

@@ -14,6 +14,7 @@ import { registerSignalCommands } from './commands/signals.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerDecisionCommands } from './commands/decisions.ts';
 import { registerBreakGlassCommands } from './commands/break-glass.ts';
+import { registerApprovalCommands } from './commands/approvals.ts';
 
 /**
  * Builds the `writ` command tree. Commands other than `init`, `serve`, `config check`
@@ -46,6 +47,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerSignalCommands(program, context);
   registerDecisionCommands(program, context);
   registerBreakGlassCommands(program, context);
+  registerApprovalCommands(program, context);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -11,6 +11,7 @@ import { decisionRoutes } from './routes/decisions.ts';
 import { devIdpRoutes } from './routes/dev-idp.ts';
 import { breakGlassRoutes } from './routes/break-glass.ts';
 import { policyRoutes } from './routes/policy.ts';
+import { approvalRoutes } from './routes/approvals.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 /**
@@ -44,6 +45,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => ledgerRoutes(scope, deps));
   await app.register(async (scope) => signalRoutes(scope, deps));
   await app.register(async (scope) => decisionRoutes(scope, deps));
+  await app.register(async (scope) => approvalRoutes(scope, deps));
   await app.register(async (scope) => breakGlassRoutes(scope, deps));
   await app.register(async (scope) => policyRoutes(scope, deps));
   const { devIdp } = deps;
