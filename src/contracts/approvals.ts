@@ -17,7 +17,7 @@
  * @module
  */
 import { Type, type Static } from 'typebox';
-import { APPROVAL_NONCE_PATTERN } from '../engine/approvals/model.ts';
+import { APPROVAL_NONCE_PATTERN, MAX_APPROVAL_PROOF_LENGTH } from '../engine/approvals/model.ts';
 
 const Ref = Type.String({ pattern: '^sha256:[0-9a-f]{64}$' });
 const Instant = Type.String({ format: 'date-time' });
@@ -27,9 +27,6 @@ const Verdict = Type.Union([Type.Literal('approve'), Type.Literal('reject')]);
 const Method = Type.Union([Type.Literal('jws'), Type.Literal('oidc')]);
 
 const Nonce = Type.String({ pattern: APPROVAL_NONCE_PATTERN });
-
-/** Largest approval JWS or ID token accepted, in characters. */
-export const MAX_APPROVAL_PROOF_LENGTH = 16 * 1024;
 
 /** Body of `POST /v1/decisions/{id}/approvals` (members required per `method`). */
 export const SubmitApprovalBody = Type.Object(

@@ -86,7 +86,7 @@ export const ENGINE_ENTRY_TYPES: Readonly<Record<string, EntryTypeSpec>> = {
       approvals_counted: Type.Integer({ minimum: 0 }),
       status_after: Status,
     }),
-    opaqueIdPaths: ['$.decision_id', '$.approval_id'],
+    opaqueIdPaths: ['$.decision_id', '$.approval_id', '$.approver.sub'],
   },
   'approval.refused': {
     description: 'an approval was refused; reason is a stable code',
@@ -98,7 +98,7 @@ export const ENGINE_ENTRY_TYPES: Readonly<Record<string, EntryTypeSpec>> = {
       presented_decision_hash: Nullable(Ref),
       nonce_ref: Nullable(Ref),
     }),
-    opaqueIdPaths: ['$.decision_id'],
+    opaqueIdPaths: ['$.decision_id', '$.approver.sub'],
   },
   'decision.status_changed': {
     description: 'a decision changed status outside an approval (expiry, revocation)',
@@ -159,7 +159,7 @@ export const ENGINE_ENTRY_TYPES: Readonly<Record<string, EntryTypeSpec>> = {
   'approver_key.registered': {
     description: 'an approver registered a public key for approval JWS',
     schema: obj({ kid: Id, approver: Human, approver_groups: Names, alg: Name }),
-    opaqueIdPaths: ['$.kid'],
+    opaqueIdPaths: ['$.kid', '$.approver.sub'],
   },
   'workload_credential.issued': {
     description: 'an interim workload credential was issued (the secret is never recorded)',

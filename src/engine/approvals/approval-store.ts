@@ -102,7 +102,8 @@ export async function insertApproval(trx: Transaction<Database>, a: ApprovalReco
 }
 
 /**
- * A decision's approvals, in the order they were recorded.
+ * A decision's approvals by `recorded_at` (approvals recorded at the same instant
+ * in no defined order; the ledger has the exact order).
  *
  * @example
  * ```ts

@@ -67,6 +67,9 @@ export type ApprovalRefusal =
  */
 export const APPROVAL_NONCE_PATTERN = '^[A-Za-z0-9_-]{22,128}$';
 
+/** Largest approval JWS or ID token accepted, in characters. */
+export const MAX_APPROVAL_PROOF_LENGTH = 16 * 1024;
+
 /** Algorithms an approval JWS may use. */
 export const APPROVAL_JWS_ALGORITHMS: readonly string[] = ['EdDSA', 'ES256'];
 

@@ -36,6 +36,7 @@ import { getApproverKey } from './approver-keys.ts';
 import {
   APPROVAL_JWS_ALGORITHMS,
   APPROVAL_JWS_TYP,
+  MAX_APPROVAL_PROOF_LENGTH,
   approvalBindingNonce,
   isApprovalNonce,
   isSelfApproval,
@@ -113,7 +114,7 @@ function unverifiedPayload(jws: string): Record<string, unknown> | null {
 
 async function presentJws(deps: EngineDeps, jws: string): Promise<Presented> {
   const base: Presented = { method: 'jws', nonce: null, presentedHash: null };
-  if (typeof jws !== 'string' || jws.length > 16 * 1024 || !COMPACT_JWS.test(jws)) return { ...base, failure: 'MALFORMED_APPROVAL' };
+  if (typeof jws !== 'string' || jws.length > MAX_APPROVAL_PROOF_LENGTH || !COMPACT_JWS.test(jws)) return { ...base, failure: 'MALFORMED_APPROVAL' };
   // Read the nonce and hash before verifying: the nonce is burnt whatever happens next.
   const unverified = unverifiedPayload(jws);
   if (unverified) {

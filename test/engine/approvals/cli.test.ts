@@ -5,49 +5,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { Command } from 'commander';
-import Fastify, { type FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { ClientError, WritClient } from '../../../src/cli/client.ts';
 import { registerApprovalCommands } from '../../../src/cli/commands/approvals.ts';
 import type { CliContext } from '../../../src/cli/context.ts';
 import { createOutput } from '../../../src/cli/output.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
-import { DevIdentityProvider } from '../../../src/identity/dev-idp/dev-identity-provider.ts';
-import { OidcVerifier } from '../../../src/identity/oidc/verifier.ts';
-import { installProblemHandlers } from '../../../src/server/problem.ts';
-import { approvalRoutes } from '../../../src/server/routes/approvals.ts';
-import { decisionRoutes } from '../../../src/server/routes/decisions.ts';
-import { devIdpRoutes } from '../../../src/server/routes/dev-idp.ts';
-import type { ServerDeps } from '../../../src/server/server-deps.ts';
 import { startTestServer, type TestServer } from '../../harness/test-server.ts';
 import { promotionIntent } from '../helpers/intents.ts';
 
 let s: TestServer;
-let app: FastifyInstance;
 let addr: string;
-let devIdp: DevIdentityProvider;
 const dir = mkdtempSync(join(tmpdir(), 'writ-approvals-cli-'));
 
 before(async () => {
+  // The test server trusts its built-in dev IdP (served under /dev-idp) for --dev-user.
   s = await startTestServer({ now: new Date() });
-  devIdp = new DevIdentityProvider({ baseUrl: 'http://127.0.0.1:1', clock: s.clock });
-  const oidc = new OidcVerifier({ issuers: [devIdp.issuerConfig()], clock: s.clock });
-  const deps: ServerDeps = {
-    config: loadConfig({ env: { WRIT_HOME: s.home }, cwd: s.home }), store: s.store, keyring: s.keyring, clock: s.clock,
-    logger: pino({ level: 'silent' }), ledger: s.ledger, version: 'test', oidc,
-  };
-  app = Fastify({ logger: false });
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  installProblemHandlers(app);
-  await app.register(async (scope) => decisionRoutes(scope, deps));
-  await app.register(async (scope) => approvalRoutes(scope, deps));
-  await app.register(async (scope) => devIdpRoutes(scope, devIdp));
-  addr = await app.listen({ host: '127.0.0.1', port: 0 });
+  addr = await s.app.listen({ host: '127.0.0.1', port: 0 });
 });
 after(async () => {
-  await app?.close();
   await s?.close();
 });
 
@@ -73,7 +49,7 @@ async function run(json: boolean, env: NodeJS.ProcessEnv, ...args: string[]): Pr
 }
 
 async function pendingDecision(): Promise<{ decision_id: string; decision_hash: string }> {
-  const r = await app.inject({ method: 'POST', url: '/v1/intents', headers: { authorization: `Bearer ${s.adminToken}` }, payload: promotionIntent('prod') });
+  const r = await s.app.inject({ method: 'POST', url: '/v1/intents', headers: { authorization: `Bearer ${s.adminToken}` }, payload: promotionIntent('prod') });
   assert.equal(r.statusCode, 201, r.body);
   return r.json().decision;
 }
@@ -103,7 +79,8 @@ test('approver-key register, approve with --jws-key and --dev-user to the quorum
   assert.match(second, new RegExp(`^approved ${d.decision_id} as bob \\(release-management; oidc\\): 2/2 approvals, decision approved$`, 'm'));
 
   const list = JSON.parse(await run(true, {}, 'approvals', d.decision_id));
-  assert.deepEqual(list.approvals.map((a: { approver: { sub: string } }) => a.approver.sub), ['alice', 'bob']);
+  // Same instant on the manual clock: order between them is not defined.
+  assert.deepEqual(list.approvals.map((a: { approver: { sub: string } }) => a.approver.sub).sort(), ['alice', 'bob']);
   assert.match(await run(false, {}, 'approvals', d.decision_id, '--dev-user', 'mallory'), /approved {2}2\/2 approvals/);
 });
 
@@ -125,7 +102,7 @@ test('--print-binding, then --id-token-file with --nonce', async () => {
   const binding = JSON.parse(await run(true, {}, 'approve', d.decision_id, '--print-binding'));
   assert.equal(binding.decision_hash, d.decision_hash);
   const file = join(dir, 'alice.idtoken');
-  writeFileSync(file, await devIdp.issueIdToken('alice', { nonce: binding.id_token_nonce }), { mode: 0o600 });
+  writeFileSync(file, await s.devIdp.issueIdToken('alice', { nonce: binding.id_token_nonce }), { mode: 0o600 });
   const out = JSON.parse(await run(true, {}, 'approve', d.decision_id, '--id-token-file', file, '--nonce', binding.nonce));
   assert.equal(out.approval.approver.sub, 'alice');
   // The same nonce again is a replay.
@@ -137,7 +114,7 @@ test('clear usage errors: no identity, two methods, a file token without --nonce
   await assert.rejects(run(false, {}, 'approve', d.decision_id), (err: unknown) => err instanceof ClientError && err.code === 'IDENTITY_REQUIRED' && /--dev-user/.test(err.message));
   await assert.rejects(run(false, {}, 'approve', d.decision_id, '--dev-user', 'bob', '--jws-key', 'x.pem'), (err: unknown) => err instanceof ClientError && err.code === 'BAD_REQUEST');
   const token = join(dir, 'plain.idtoken');
-  writeFileSync(token, await devIdp.issueIdToken('alice'));
+  writeFileSync(token, await s.devIdp.issueIdToken('alice'));
   await assert.rejects(run(false, {}, 'approve', d.decision_id, '--id-token-file', token), (err: unknown) => err instanceof ClientError && /--nonce/.test(err.message));
   const k = keyFiles('oops');
   await assert.rejects(run(false, {}, 'approver-key', 'register', '--public-key', k.privatePem, '--dev-user', 'alice'), (err: unknown) => err instanceof ClientError && /private key/.test(err.message));

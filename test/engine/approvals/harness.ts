@@ -1,21 +1,16 @@
 /**
- * A test server for approvals: the usual test store, ledger and keyring, with the
- * OIDC verifier trusting a real in-process OpenID Provider (oidc-provider), and the
- * approval routes registered. The clock starts at real time (oidc-provider signs
+ * A test server for approvals: the usual test server, with its OIDC verifier also
+ * trusting a real in-process OpenID Provider (oidc-provider). The clock starts at real time (oidc-provider signs
  * with real time) and only moves when a test moves it.
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { CompactSign, calculateJwkThumbprint, type JWK } from 'jose';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
-import { loadConfig } from '../../../src/config/load-config.ts';
 import { approvalBindingNonce, textRef } from '../../../src/engine/approvals/model.ts';
 import { hashRef, leafHashOfJcs } from '../../../src/ledger/entry.ts';
 import { OidcVerifier, type OidcIssuerConfig } from '../../../src/identity/oidc/verifier.ts';
 import type { Intent } from '../../../src/policy/intent.ts';
-import { buildServer } from '../../../src/server/build-server.ts';
-import { approvalRoutes } from '../../../src/server/routes/approvals.ts';
 import { startTestIdp, type TestIdp, type TestIdpUser } from '../../harness/oidc-idp.ts';
 import { startTestServer, type TestServer } from '../../harness/test-server.ts';
 import { DEPLOY_SPIFFE_ID, promotionIntent } from '../helpers/intents.ts';
@@ -49,25 +44,17 @@ export interface WireDecision {
   obligations: { approvals_required: number; approver_groups: string[]; approval_ttl_s: number };
 }
 
-/**
- * Starts the server. `extraIssuers` are trusted too (e.g. a second IdP for audience tests).
- */
-export async function startApprovalServer(options: { extraIssuers?: (s: TestServer) => OidcIssuerConfig[] } = {}): Promise<ApprovalServer> {
+/** Starts the server; `extraIssuers` are trusted too (e.g. a second IdP for audience tests). */
+export async function startApprovalServer(options: { extraIssuers?: OidcIssuerConfig[] } = {}): Promise<ApprovalServer> {
   const idp = await startTestIdp({ users: TEST_USERS });
-  const s = await startTestServer({ now: new Date() });
-  const verifier = new OidcVerifier({ issuers: [idp.issuerConfig(), ...(options.extraIssuers?.(s) ?? [])], clock: s.clock });
-  const config = loadConfig({ env: { WRIT_HOME: s.home }, cwd: s.home });
-  const app = await buildServer({ config, store: s.store, keyring: s.keyring, clock: s.clock, logger: pino({ level: 'silent' }), ledger: s.ledger, version: 'test', oidc: verifier });
-  // Until build-server.ts registers the approval routes itself.
-  if (!app.hasRoute({ method: 'POST', url: '/v1/decisions/:id/approvals' })) await app.register(async (scope) => approvalRoutes(scope, { config, store: s.store, keyring: s.keyring, clock: s.clock, logger: pino({ level: 'silent' }), ledger: s.ledger, version: 'test', oidc: verifier }));
+  const s = await startTestServer({ now: new Date(), oidcIssuers: [idp.issuerConfig(), ...(options.extraIssuers ?? [])] });
   const admin = { authorization: `Bearer ${s.adminToken}` };
-  const cred = await app.inject({ method: 'POST', url: '/v1/workload-credentials', headers: admin, payload: { spiffe_id: DEPLOY_SPIFFE_ID, pipeline_id: 'deploy-main' } });
+  const cred = await s.app.inject({ method: 'POST', url: '/v1/workload-credentials', headers: admin, payload: { spiffe_id: DEPLOY_SPIFFE_ID, pipeline_id: 'deploy-main' } });
   assert.equal(cred.statusCode, 201, cred.body);
   const workload = { authorization: `Bearer ${cred.json().secret}` };
   return {
-    s, app, idp, verifier, admin, workload,
+    s, app: s.app, idp, verifier: s.oidc, admin, workload,
     async close() {
-      await app.close();
       await s.close();
       await idp.close();
     },

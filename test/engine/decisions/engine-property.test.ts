@@ -47,7 +47,7 @@ test('the engine decides like the reference evaluation of the default bundle, si
       try {
         const deps: EngineDeps = { store: s.store, clock: s.clock, ids: cryptoIdSource, ledger: s.ledger, keyring: s.keyring, trustedMcpServers: state.trusted };
         const { decision } = await submitIntent(deps, intent, 'property');
-        const asSignal = (targets: string[], environments: string[], id: string): ScopedSignal => ({ id, targets, environments });
+        const asSignal = (targets: readonly string[], environments: readonly string[], id: string): ScopedSignal => ({ id, targets, environments });
         const signals: PolicySignals = {
           phase_holds: holds.map((h) => (h.scope_kind === 'target' ? asSignal([h.target], [], h.id) : asSignal([], [h.target], h.id))),
           active_incidents: incidents.map((i) => asSignal(i.scope.targets, i.scope.environments, i.id)),
