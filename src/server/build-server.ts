@@ -12,6 +12,7 @@ import { devIdpRoutes } from './routes/dev-idp.ts';
 import { breakGlassRoutes } from './routes/break-glass.ts';
 import { policyRoutes } from './routes/policy.ts';
 import { approvalRoutes } from './routes/approvals.ts';
+import { authorizeRoutes } from './routes/authorize.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 /**
@@ -48,6 +49,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => approvalRoutes(scope, deps));
   await app.register(async (scope) => breakGlassRoutes(scope, deps));
   await app.register(async (scope) => policyRoutes(scope, deps));
+  const { gateway } = deps;
+  if (gateway) await app.register(async (scope) => authorizeRoutes(scope, deps, gateway));
   const { devIdp } = deps;
   if (devIdp) await app.register(async (scope) => devIdpRoutes(scope, devIdp));
   return app;

@@ -7,6 +7,10 @@ import type { LedgerSequencer } from '../ledger/sequencer.ts';
 import type { IdSource } from '../common/ids.ts';
 import type { OidcVerifier } from '../identity/oidc/verifier.ts';
 import type { DevIdentityProvider } from '../identity/dev-idp/dev-identity-provider.ts';
+import type { GatewayDeps } from '../gateway/gateway-deps.ts';
+
+/** The gateway's per-replica services (revocation and epoch views, workload auth, events). */
+export type GatewayServices = Pick<GatewayDeps, 'revocations' | 'epochs' | 'workloads' | 'events' | 'audience' | 'commitTimeoutMs'>;
 
 /** What the HTTP server needs; built by `writ serve`, or by tests. */
 export interface ServerDeps {
@@ -24,4 +28,6 @@ export interface ServerDeps {
   oidc?: OidcVerifier;
   /** The built-in dev identity provider (dev mode only); its routes are served under /dev-idp. */
   devIdp?: DevIdentityProvider;
+  /** The execution gateway's services; its routes are served when present. */
+  gateway?: GatewayServices;
 }

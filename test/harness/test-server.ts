@@ -17,6 +17,7 @@ import { installDefaultPolicy } from '../../src/engine/activation/default-policy
 import { DevIdentityProvider } from '../../src/identity/dev-idp/dev-identity-provider.ts';
 import { OidcVerifier } from '../../src/identity/oidc/verifier.ts';
 import type { OidcIssuerConfig } from '../../src/identity/oidc/issuer-config.ts';
+import type { GatewayServices } from '../../src/server/server-deps.ts';
 import { LedgerSequencer, enqueueInTransaction } from '../../src/ledger/sequencer.ts';
 
 /** Captures log lines in memory so tests can read exactly what was logged. */
@@ -50,7 +51,7 @@ export interface TestServer {
 }
 
 /** Builds a {@link TestServer}. */
-export async function startTestServer(options: { now?: Date; oidcIssuers?: readonly OidcIssuerConfig[] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { now?: Date; oidcIssuers?: readonly OidcIssuerConfig[]; gateway?: GatewayServices } = {}): Promise<TestServer> {
   const store = await openTestStore();
   const home = mkdtempSync(join(tmpdir(), 'writ-home-'));
   const clock = new ManualClock(options.now ?? new Date('2026-06-01T00:00:00Z'));
@@ -73,7 +74,7 @@ export async function startTestServer(options: { now?: Date; oidcIssuers?: reado
   const config = loadConfig({ env: { WRIT_HOME: home }, cwd: home });
   const devIdp = new DevIdentityProvider({ baseUrl: 'http://127.0.0.1:8787', clock });
   const oidc = new OidcVerifier({ issuers: [devIdp.issuerConfig(), ...(options.oidcIssuers ?? [])], clock });
-  const app = await buildServer({ config, store, keyring, clock, logger, ledger, version: 'test', oidc, devIdp });
+  const app = await buildServer({ config, store, keyring, clock, logger, ledger, version: 'test', oidc, devIdp, ...(options.gateway ? { gateway: options.gateway } : {}) });
   const adminToken = await issueAdminCredential(store, home, clock);
   return {
     app, store, keyring, ledger, clock, logs, adminToken, masterKey, home, oidc, devIdp,

@@ -97,6 +97,19 @@ export async function getDecision(db: Db, decisionId: string, options: { forUpda
 }
 
 /**
+ * The decision with this `decision_hash`, or null (the gateway looks decisions up by hash).
+ *
+ * @example
+ * ```ts
+ * const stored = await getDecisionByHash(store.db, claims.decision_hash);
+ * ```
+ */
+export async function getDecisionByHash(db: Db, decisionHash: string): Promise<StoredDecision | null> {
+  const row = await engineDb(db as Kysely<Database>).selectFrom('decisions').selectAll().where('decision_hash', '=', decisionHash).executeTakeFirst();
+  return row ? fromRow(row) : null;
+}
+
+/**
  * The decision submitted under an idempotency key, or null.
  *
  * @example

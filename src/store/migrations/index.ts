@@ -4,6 +4,7 @@ import { ledger } from './002-ledger.ts';
 import { policy } from './003-policy.ts';
 import { signalsMigration } from './004-signals.ts';
 import { engineMigration } from './005-engine.ts';
+import { gatewayMigration } from './006-gateway.ts';
 
 /** Every migration, in the order it runs. Append only; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [foundation, ledger, policy, signalsMigration, engineMigration];
+export const MIGRATIONS: readonly Migration[] = [foundation, ledger, policy, signalsMigration, engineMigration, gatewayMigration];

@@ -1,0 +1,229 @@
+/**
+ * `authorize_execution` (DESIGN §3.5): the nine verification steps in their fixed
+ * order, the first failing one deciding. Fail closed: every path that is not the
+ * complete ALLOW path is a DENY with a code and a reason, including exceptions.
+ * Every request gets an `authorization_id` and is recorded (row + ledger entry).
+ *
+ * @module
+ */
+import { isSha256Ref } from '../../crypto/hash.ts';
+import type { AuthorizeRequest, AuthorizeResponse } from '../../contracts/authorize.ts';
+import type { StoredDecision } from '../../engine/decisions/decision-store.ts';
+import { execIdentityHash } from '../../engine/decisions/model.ts';
+import type { AttestationClaims } from '../../engine/tokens/claims.ts';
+import type { EnforcementEvent, EnforcementEventType } from '../../events/enforcement-event.ts';
+import type { PresentedCredentials } from '../../identity/spiffe/workload-authenticator.ts';
+import { enqueueInTransaction } from '../../ledger/sequencer.ts';
+import { isUniqueViolation } from '../../store/pg-errors.ts';
+import { deny, type Denial, type DenialCode } from '../denials.ts';
+import { ensureGatewayEntryTypes } from '../entry-types.ts';
+import type { GatewayDeps } from '../gateway-deps.ts';
+import { gatewayDb } from '../tables.ts';
+import { checkDrift } from './drift-guard.ts';
+import { checkAuthorizeRequest } from './request-check.ts';
+
+/** The result of one authorize_execution call. */
+export interface AuthorizeOutcome {
+  /** 200 for a verdict; 400 for a body that is not schema-valid (still recorded as denied). */
+  status: 200 | 400;
+  response: AuthorizeResponse;
+  /** Set on DENY (the finer reason is recorded, not returned in the Slice-0 body). */
+  denial: Denial | null;
+  /** For a 400: what was wrong with the body. */
+  detail?: string;
+  /** On ALLOW: the outbox id of the authorization entry (the commit to wait for). */
+  outbox_id?: number;
+}
+
+const UNKNOWN_BUNDLE = `sha256:${'0'.repeat(64)}`;
+
+interface Evaluated {
+  denial: Denial | null;
+  claims: AttestationClaims | null;
+  decision: StoredDecision | null;
+}
+
+/** Steps 2–7, in order; returns at the first failing step. */
+async function verify(deps: GatewayDeps, req: AuthorizeRequest, presented: PresentedCredentials, now: Date): Promise<Evaluated> {
+  // 2. The token.
+  const token = await deps.tokens.verify(req.attestation_token, now);
+  if (!token.ok) return { denial: deny('TOKEN_INVALID', token.reason), claims: null, decision: null };
+  const claims = token.claims;
+  if (claims.decision_hash !== req.decision_hash) return { denial: deny('TOKEN_INVALID', 'DECISION_HASH_MISMATCH'), claims, decision: null };
+  if (claims.action_scope !== req.action_scope) return { denial: deny('TOKEN_INVALID', 'SCOPE_MISMATCH'), claims, decision: null };
+  // 3. One-time jti (checked here for the step order; enforced atomically in step 8).
+  const used = await gatewayDb(deps.store.db).selectFrom('consumed_jtis').select('jti').where('jti', '=', claims.jti).executeTakeFirst();
+  if (used) return { denial: deny('TOKEN_REPLAY', 'REPLAY'), claims, decision: null };
+  // 4. Revocation, and the view's freshness.
+  const x = req.execution_identity;
+  const rev = deps.revocations.check({ jti: claims.jti, kid: claims.kid, agent_id: x.agent_id ?? null, spiffe_id: x.spiffe_id }, now);
+  if (rev.stale) return { denial: deny('REVOCATION_UNCERTAIN', 'STALE'), claims, decision: null };
+  if (rev.hit) return { denial: deny('TOKEN_INVALID', rev.hit), claims, decision: null };
+  // 5. Enforcement epoch.
+  const epoch = await deps.epochs.statusOf(claims.enforcement_epoch, now);
+  if (epoch.state === 'unknown') return { denial: deny('EPOCH_INCOMPATIBLE', 'EPOCH_UNKNOWN'), claims, decision: null };
+  if (epoch.state === 'deprecate') return { denial: deny('EPOCH_INCOMPATIBLE', 'EPOCH_DEPRECATED'), claims, decision: null };
+  if (epoch.state === 'drain' && epoch.grace_remaining_ms <= 0) return { denial: deny('EPOCH_INCOMPATIBLE', 'EPOCH_GRACE_EXPIRED'), claims, decision: null };
+  // 6. Identity binding: the runtime SVID, its SPIFFE ID, the tuple hash.
+  const who = await deps.workloads.authenticate(presented, { audience: deps.audience, now });
+  if (!who.ok) return { denial: deny('IDENTITY_BINDING_MISMATCH', who.reason), claims, decision: null };
+  if (who.spiffe_id !== x.spiffe_id) return { denial: deny('IDENTITY_BINDING_MISMATCH', 'SPIFFE_ID_MISMATCH'), claims, decision: null };
+  if (execIdentityHash(x) !== claims.exec_identity_hash) return { denial: deny('IDENTITY_BINDING_MISMATCH', 'TUPLE_MISMATCH'), claims, decision: null };
+  // 7. Drift since the decision.
+  const drift = await checkDrift(deps, claims, now);
+  if (!drift.ok) return { denial: drift.denial, claims, decision: drift.decision };
+  return { denial: null, claims, decision: drift.decision };
+}
+
+/**
+ * Runs authorize_execution for one request.
+ *
+ * @example
+ * ```ts
+ * const out = await authorizeExecution(deps, request.body, { authorization: request.headers.authorization });
+ * reply.code(out.status).send(out.response);
+ * ```
+ */
+export async function authorizeExecution(deps: GatewayDeps, body: unknown, presented: PresentedCredentials): Promise<AuthorizeOutcome> {
+  ensureGatewayEntryTypes();
+  const authorizationId = deps.ids.newId('authz');
+  const now = deps.clock.now();
+  const evaluatedAt = now.toISOString();
+  const checked = checkAuthorizeRequest(body);
+  const req = checked.ok ? checked.request : null;
+  let ev: Evaluated = { denial: null, claims: null, decision: null };
+  let outboxId: number | undefined;
+  try {
+    if (!req) {
+      ev.denial = deny(checked.ok ? 'TOKEN_INVALID' : checked.code === 'MISSING_DECISION_HASH' ? 'MISSING_DECISION_HASH' : 'TOKEN_INVALID', 'MALFORMED_REQUEST');
+    } else {
+      ev = await verify(deps, req, presented, now);
+      if (!ev.denial) {
+        // 8. Consume the jti and write the authorization record (outbox) in one transaction.
+        try {
+          outboxId = await recordAllow(deps, authorizationId, req, ev, now);
+        } catch (err) {
+          // The record could not be made durable: no ALLOW without it (step 8).
+          ev.denial = isUniqueViolation(err) ? deny('TOKEN_REPLAY', 'REPLAY') : deny('LEDGER_COMMIT_TIMEOUT', 'LEDGER_UNAVAILABLE');
+          if (!isUniqueViolation(err)) deps.logger?.error({ err, authorization_id: authorizationId }, 'authorization record could not be written: deny');
+        }
+      }
+    }
+  } catch (err) {
+    deps.logger?.error({ err, authorization_id: authorizationId }, 'authorize_execution failed: deny');
+    ev.denial = deny('DRIFT_DETECTED', 'INTERNAL_ERROR');
+  }
+
+  const response = await respond(deps, authorizationId, req, body, ev, evaluatedAt, now);
+  if (ev.denial) await recordDeny(deps, authorizationId, req, body, ev, now);
+  emitEvents(deps, authorizationId, req, body, ev, evaluatedAt);
+  if (!req) return { status: 400, response, denial: ev.denial, detail: checked.ok ? '' : checked.detail };
+  return { status: 200, response, denial: ev.denial, ...(outboxId !== undefined ? { outbox_id: outboxId } : {}) };
+}
+
+function ledgerPayload(authorizationId: string, req: AuthorizeRequest | null, body: unknown, ev: Evaluated, evaluatedAt: string) {
+  const raw = (typeof body === 'object' && body !== null ? body : {}) as Partial<AuthorizeRequest>;
+  const x = req?.execution_identity;
+  const bounded = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 256 ? v : null);
+  return {
+    authorization_id: authorizationId,
+    verdict: ev.denial ? ('DENY' as const) : ('ALLOW' as const),
+    denial_code: ev.denial?.code ?? null,
+    reason: ev.denial?.reason ?? null,
+    decision_id: ev.decision?.decision.decision_id ?? null,
+    decision_hash: ev.claims?.decision_hash ?? (isSha256Ref(raw.decision_hash) ? raw.decision_hash : null),
+    token_jti: ev.claims?.jti ?? null,
+    kid: ev.claims?.kid ?? null,
+    action_scope: req?.action_scope ?? null,
+    agent_id: bounded(x?.agent_id),
+    spiffe_id: bounded(x?.spiffe_id),
+    region: bounded(x?.region),
+    policy_bundle_hash: ev.claims?.policy_bundle_hash ?? null,
+    enforcement_epoch: ev.claims?.enforcement_epoch ?? null,
+    evaluated_at: evaluatedAt,
+  };
+}
+
+async function recordAllow(deps: GatewayDeps, authorizationId: string, req: AuthorizeRequest, ev: Evaluated, now: Date): Promise<number> {
+  const claims = ev.claims as AttestationClaims;
+  const payload = ledgerPayload(authorizationId, req, req, ev, now.toISOString());
+  const ids = await deps.store.transaction(async (trx) => {
+    const g = gatewayDb(trx);
+    await g.insertInto('consumed_jtis').values({ jti: claims.jti, authorization_id: authorizationId, consumed_at: now }).execute();
+    const [outboxId] = await enqueueInTransaction(trx, [{ stream_id: ev.decision?.decision.decision_id ?? 'system.gateway', entry_type: 'authorization.recorded', payload }]);
+    await g.insertInto('authorizations').values({ ...payload, outbox_id: outboxId ?? null, evaluated_at: now, state: 'pending', state_changed_at: now }).execute();
+    return outboxId as number;
+  });
+  deps.ledger.notify();
+  return ids;
+}
+
+async function recordDeny(deps: GatewayDeps, authorizationId: string, req: AuthorizeRequest | null, body: unknown, ev: Evaluated, now: Date): Promise<void> {
+  const payload = ledgerPayload(authorizationId, req, body, ev, now.toISOString());
+  try {
+    await deps.store.transaction(async (trx) => {
+      const [outboxId] = await enqueueInTransaction(trx, [{ stream_id: ev.decision?.decision.decision_id ?? 'system.gateway', entry_type: 'authorization.recorded', payload }]);
+      await gatewayDb(trx).insertInto('authorizations').values({ ...payload, outbox_id: outboxId ?? null, evaluated_at: now, state: 'denied', state_changed_at: now }).execute();
+    });
+    deps.ledger.notify();
+  } catch (err) {
+    // The answer is a DENY either way; a record that cannot be written is logged.
+    deps.logger?.error({ err, authorization_id: authorizationId, denial_code: ev.denial?.code }, 'denied authorization could not be recorded');
+  }
+}
+
+async function respond(deps: GatewayDeps, authorizationId: string, req: AuthorizeRequest | null, body: unknown, ev: Evaluated, evaluatedAt: string, now: Date): Promise<AuthorizeResponse> {
+  let epoch: AuthorizeResponse['enforcement_epoch'];
+  try {
+    epoch = await deps.epochs.current(now);
+  } catch {
+    epoch = { value: ev.claims?.enforcement_epoch ?? 1, state: 'deprecate', grace_window_seconds: 0 };
+  }
+  let bundle = ev.claims?.policy_bundle_hash ?? ev.decision?.decision.policy_bundle_hash;
+  if (!bundle) {
+    const active = await deps.store.db.selectFrom('policy_active').select('policy_bundle_hash').executeTakeFirst().catch(() => undefined);
+    bundle = active?.policy_bundle_hash ?? UNKNOWN_BUNDLE;
+  }
+  const raw = (typeof body === 'object' && body !== null ? body : {}) as { decision_hash?: unknown };
+  const decisionHash = req?.decision_hash ?? (typeof raw.decision_hash === 'string' && raw.decision_hash.length >= 16 && raw.decision_hash.length <= 128 ? raw.decision_hash : 'missing-decision-hash');
+  return {
+    authorization_id: authorizationId,
+    verdict: ev.denial ? 'DENY' : 'ALLOW',
+    ...(ev.denial ? { denial_code: ev.denial.code as DenialCode } : {}),
+    decision_hash: decisionHash,
+    policy_bundle_hash: bundle,
+    enforcement_epoch: epoch,
+    evaluated_at: evaluatedAt,
+  };
+}
+
+function emitEvents(deps: GatewayDeps, authorizationId: string, req: AuthorizeRequest | null, body: unknown, ev: Evaluated, occurredAt: string): void {
+  const raw = (typeof body === 'object' && body !== null ? body : {}) as { decision_hash?: unknown; execution_identity?: { agent_id?: unknown; region?: unknown; spiffe_id?: unknown } };
+  const x = req?.execution_identity;
+  const str = (v: unknown, min: number, fallback: string) => (typeof v === 'string' && v.length >= min && v.length <= 256 ? v : fallback);
+  const base = {
+    occurred_at: occurredAt,
+    decision_hash: ev.claims?.decision_hash ?? str(raw.decision_hash, 16, 'missing-decision-hash'),
+    token_jti: ev.claims?.jti ?? 'unverified-token',
+    authorization_id: authorizationId,
+    action_scope: req?.action_scope ?? 'unknown',
+    region: str(x?.region, 2, 'unknown'),
+    agent_id: str(x?.agent_id ?? x?.spiffe_id, 3, 'unknown'),
+  };
+  const emit = (event_type: EnforcementEventType, extra: Partial<EnforcementEvent> = {}) => {
+    try {
+      deps.events.emit({ event_id: deps.ids.newId('evt'), event_type, ...base, ...extra });
+    } catch (err) {
+      deps.logger?.warn({ err }, 'event sink threw');
+    }
+  };
+  emit('authorization_requested');
+  if (!ev.denial) {
+    emit('authorization_approved');
+    return;
+  }
+  const details = { reason: ev.denial.reason };
+  emit('authorization_denied', { denial_code: ev.denial.code, details });
+  if (ev.denial.reason === 'TOKEN_REVOKED' || ev.denial.reason === 'KEY_REVOKED' || ev.denial.reason === 'AGENT_REVOKED') emit('revocation_hit', { denial_code: ev.denial.code, details });
+  if (ev.denial.code === 'DRIFT_DETECTED' || ev.denial.code === 'PHASE_HOLD_ACTIVE' || ev.denial.code === 'OVERRIDE_EXPIRED') emit('drift_detected', { denial_code: ev.denial.code, details });
+}
