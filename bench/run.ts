@@ -12,8 +12,9 @@ import { ledgerSuite } from './suites/ledger.ts';
 import { policySuite } from './suites/policy.ts';
 import { storeSuite } from './suites/store.ts';
 import { engineSuite } from './suites/engine.ts';
+import { gatewaySuite } from './suites/gateway.ts';
 
-const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite, engineSuite];
+const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite, engineSuite, gatewaySuite];
 
 async function postgresReachable(url: string): Promise<boolean> {
   const admin = new URL(url);

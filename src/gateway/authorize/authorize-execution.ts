@@ -13,6 +13,8 @@ import { execIdentityHash } from '../../engine/decisions/model.ts';
 import type { AttestationClaims } from '../../engine/tokens/claims.ts';
 import type { EnforcementEvent, EnforcementEventType } from '../../events/enforcement-event.ts';
 import type { PresentedCredentials } from '../../identity/spiffe/workload-authenticator.ts';
+import { sql } from 'kysely';
+import { validateEntry } from '../../ledger/entries/validate-entry.ts';
 import { enqueueInTransaction } from '../../ledger/sequencer.ts';
 import { isUniqueViolation } from '../../store/pg-errors.ts';
 import { deny, type Denial, type DenialCode } from '../denials.ts';
@@ -21,6 +23,7 @@ import type { GatewayDeps } from '../gateway-deps.ts';
 import { gatewayDb } from '../tables.ts';
 import { checkDrift } from './drift-guard.ts';
 import { checkAuthorizeRequest } from './request-check.ts';
+import { readGatewayState, type GatewayState } from './gateway-state.ts';
 
 /** The result of one authorize_execution call. */
 export interface AuthorizeOutcome {
@@ -51,9 +54,16 @@ async function verify(deps: GatewayDeps, req: AuthorizeRequest, presented: Prese
   const claims = token.claims;
   if (claims.decision_hash !== req.decision_hash) return { denial: deny('TOKEN_INVALID', 'DECISION_HASH_MISMATCH'), claims, decision: null };
   if (claims.action_scope !== req.action_scope) return { denial: deny('TOKEN_INVALID', 'SCOPE_MISMATCH'), claims, decision: null };
+  // One read for steps 3 and 7; the steps still decide in their order.
+  let state: GatewayState;
+  try {
+    state = await readGatewayState(deps.store.db, { jti: claims.jti, decisionHash: claims.decision_hash, now });
+  } catch (err) {
+    deps.logger?.warn({ err }, 'gateway state could not be read: deny');
+    return { denial: deny('DRIFT_DETECTED', 'SIGNAL_UNAVAILABLE'), claims, decision: null };
+  }
   // 3. One-time jti (checked here for the step order; enforced atomically in step 8).
-  const used = await gatewayDb(deps.store.db).selectFrom('consumed_jtis').select('jti').where('jti', '=', claims.jti).executeTakeFirst();
-  if (used) return { denial: deny('TOKEN_REPLAY', 'REPLAY'), claims, decision: null };
+  if (state.replayed) return { denial: deny('TOKEN_REPLAY', 'REPLAY'), claims, decision: null };
   // 4. Revocation, and the view's freshness.
   const x = req.execution_identity;
   const rev = deps.revocations.check({ jti: claims.jti, kid: claims.kid, agent_id: x.agent_id ?? null, spiffe_id: x.spiffe_id }, now);
@@ -70,9 +80,8 @@ async function verify(deps: GatewayDeps, req: AuthorizeRequest, presented: Prese
   if (who.spiffe_id !== x.spiffe_id) return { denial: deny('IDENTITY_BINDING_MISMATCH', 'SPIFFE_ID_MISMATCH'), claims, decision: null };
   if (execIdentityHash(x) !== claims.exec_identity_hash) return { denial: deny('IDENTITY_BINDING_MISMATCH', 'TUPLE_MISMATCH'), claims, decision: null };
   // 7. Drift since the decision.
-  const drift = await checkDrift(deps, claims, now);
-  if (!drift.ok) return { denial: drift.denial, claims, decision: drift.decision };
-  return { denial: null, claims, decision: drift.decision };
+  const drift = await checkDrift(deps, state, claims, now);
+  return { denial: drift, claims, decision: state.decision };
 }
 
 /**
@@ -146,16 +155,28 @@ function ledgerPayload(authorizationId: string, req: AuthorizeRequest | null, bo
 
 async function recordAllow(deps: GatewayDeps, authorizationId: string, req: AuthorizeRequest, ev: Evaluated, now: Date): Promise<number> {
   const claims = ev.claims as AttestationClaims;
-  const payload = ledgerPayload(authorizationId, req, req, ev, now.toISOString());
-  const ids = await deps.store.transaction(async (trx) => {
-    const g = gatewayDb(trx);
-    await g.insertInto('consumed_jtis').values({ jti: claims.jti, authorization_id: authorizationId, consumed_at: now }).execute();
-    const [outboxId] = await enqueueInTransaction(trx, [{ stream_id: ev.decision?.decision.decision_id ?? 'system.gateway', entry_type: 'authorization.recorded', payload }]);
-    await g.insertInto('authorizations').values({ ...payload, outbox_id: outboxId ?? null, evaluated_at: now, state: 'pending', state_changed_at: now }).execute();
-    return outboxId as number;
-  });
+  const p = ledgerPayload(authorizationId, req, req, ev, now.toISOString());
+  const entry = { stream_id: ev.decision?.decision.decision_id ?? 'system.gateway', entry_type: 'authorization.recorded', payload: p };
+  validateEntry(entry);
+  // One statement, so one round trip and atomic: the jti is consumed (its primary key
+  // decides a race between replicas), the outbox row and the authorization row are
+  // written, or none of them is.
+  const { rows } = await sql<{ outbox_id: number }>`
+    with j as (
+      insert into consumed_jtis (jti, authorization_id, consumed_at) values (${claims.jti}, ${authorizationId}, ${now}) returning jti
+    ), o as (
+      insert into ledger_outbox (stream_id, entry_type, payload) select ${entry.stream_id}, ${entry.entry_type}, ${JSON.stringify(p)}::jsonb from j returning id
+    )
+    insert into authorizations (authorization_id, verdict, denial_code, reason, decision_id, decision_hash, token_jti, kid, action_scope,
+                                agent_id, spiffe_id, region, policy_bundle_hash, enforcement_epoch, outbox_id, evaluated_at, state, state_changed_at)
+    select ${authorizationId}, 'ALLOW', null, null, ${p.decision_id}, ${p.decision_hash}, ${p.token_jti}, ${p.kid}, ${p.action_scope},
+           ${p.agent_id}, ${p.spiffe_id}, ${p.region}, ${p.policy_bundle_hash}, ${p.enforcement_epoch}, o.id, ${now}, 'pending', ${now}
+    from o
+    returning outbox_id`.execute(deps.store.db);
+  const outboxId = rows[0]?.outbox_id;
+  if (outboxId === undefined || outboxId === null) throw new Error('authorization record was not written');
   deps.ledger.notify();
-  return ids;
+  return Number(outboxId);
 }
 
 async function recordDeny(deps: GatewayDeps, authorizationId: string, req: AuthorizeRequest | null, body: unknown, ev: Evaluated, now: Date): Promise<void> {
