@@ -15,6 +15,7 @@ import { registerServeCommand } from './commands/serve.ts';
 import { registerDecisionCommands } from './commands/decisions.ts';
 import { registerBreakGlassCommands } from './commands/break-glass.ts';
 import { registerApprovalCommands } from './commands/approvals.ts';
+import { registerExecCommands } from './commands/exec.ts';
 
 /**
  * Builds the `writ` command tree. Commands other than `init`, `serve`, `config check`
@@ -48,6 +49,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerDecisionCommands(program, context);
   registerBreakGlassCommands(program, context);
   registerApprovalCommands(program, context);
+  registerExecCommands(program, context);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

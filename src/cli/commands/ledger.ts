@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { parseVerifierKey } from '../../crypto/signed-note.ts';
-import { verifyCheckpoint } from '../../ledger/checkpoint.ts';
 import { leafHashOfJcs } from '../../ledger/entry.ts';
-import { verifyInclusion } from '../../ledger/merkle/verify-inclusion.ts';
+import { verifyCommitProof } from '../verify-commit.ts';
 import { WritError } from '../../errors/writ-error.ts';
 import type { CliContext } from '../context.ts';
 
@@ -81,22 +79,8 @@ export function registerLedgerCommands(program: Command, ctx: () => CliContext):
       const res = await client.get<{ entry: EntryWire; proof: { leaf_index: number; tree_size: number; hashes: string[] }; checkpoint: CheckpointWire }>(
         `/v1/ledger/entries/${parseSeq(seqRaw)}?proof=true`,
       );
-      const keys = await client.get<{ origin: string; verifier_keys: Array<{ verifier_key: string }> }>('/v1/ledger/keys');
-      const candidates = opts.verifierKey ? [opts.verifierKey] : keys.verifier_keys.map((k) => k.verifier_key);
-      let root: Uint8Array | undefined;
-      for (const key of candidates) {
-        try {
-          root = verifyCheckpoint(res.checkpoint.note, parseVerifierKey(key), keys.origin).rootHash;
-          break;
-        } catch {
-          // try the next published key
-        }
-      }
-      if (!root) throw new WritError('CHECKPOINT_INVALID', 'checkpoint rejected');
       if (res.proof.tree_size !== res.checkpoint.tree_size) throw new WritError('PROOF_INVALID', 'proof and checkpoint sizes differ');
-      const leaf = leafHashOfJcs(res.entry.entry_jcs);
-      const ok = verifyInclusion(leaf, res.proof.leaf_index, res.proof.tree_size, res.proof.hashes.map((h) => new Uint8Array(Buffer.from(h, 'base64'))), root);
-      if (!ok) throw new WritError('PROOF_INVALID', 'inclusion proof does not verify');
+      await verifyCommitProof(client, { seq: res.proof.leaf_index, leafHash: leafHashOfJcs(res.entry.entry_jcs), treeSize: res.proof.tree_size, note: res.checkpoint.note, proof: res.proof.hashes }, opts.verifierKey);
       c.out.result({ ...res, verified: true, pinned_key: Boolean(opts.verifierKey) }, () =>
         [
           `entry ${res.entry.seq} is included in the tree of size ${res.proof.tree_size}: proof verified`,

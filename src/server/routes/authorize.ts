@@ -6,12 +6,21 @@ import { authorizationStatus } from '../../gateway/commit/authorization-status.t
 import type { GatewayDeps } from '../../gateway/gateway-deps.ts';
 import { AttestationVerifier } from '../../gateway/token/attestation-verifier.ts';
 import { WritError } from '../../errors/writ-error.ts';
+import { gatewayDb } from '../../gateway/tables.ts';
 import { requireCaller } from '../auth/require-caller.ts';
 import { engineDepsOf } from '../engine-deps.ts';
 import { sendProblem } from '../problem.ts';
 import type { GatewayServices, ServerDeps } from '../server-deps.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 160, pattern: '^[A-Za-z0-9_.:-]+$' }) });
+const ExecutionReport = Type.Object(
+  {
+    phase: Type.Union([Type.Literal('started'), Type.Literal('completed'), Type.Literal('aborted')]),
+    exit_code: Type.Optional(Type.Integer({ minimum: -255, maximum: 255 })),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Builds the gateway's dependencies from the server's.
@@ -80,6 +89,34 @@ export async function authorizeRoutes(app: FastifyInstance, deps: ServerDeps, se
       const status = await authorizationStatus(gw, (request.params as { id: string }).id);
       if (!status) throw new WritError('NOT_FOUND', 'no such authorization');
       return status;
+    },
+  );
+
+  app.post(
+    '/v1/authorizations/:id/execution',
+    { onRequest: requireCaller(deps.store), schema: { params: IdParams, body: ExecutionReport }, config: { openapi: { summary: 'The execution adapter reports started / completed (exit code) / aborted', tags } } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const report = request.body as { phase: 'started' | 'completed' | 'aborted'; exit_code?: number; reason?: string };
+      const row = await gatewayDb(deps.store.db).selectFrom('authorizations').selectAll().where('authorization_id', '=', id).executeTakeFirst();
+      if (!row) throw new WritError('NOT_FOUND', 'no such authorization');
+      // Only an ALLOW may start or complete; anything may be reported aborted.
+      if (report.phase !== 'aborted' && row.verdict !== 'ALLOW') throw new WritError('CONFLICT', 'this authorization was denied', { reason: 'NOT_ALLOWED' });
+      const event = {
+        event_id: gw.ids.newId('evt'),
+        event_type: `execution_${report.phase}` as const,
+        occurred_at: gw.clock.now().toISOString(),
+        decision_hash: row.decision_hash ?? 'missing-decision-hash',
+        token_jti: row.token_jti ?? 'unverified-token',
+        authorization_id: row.authorization_id,
+        action_scope: row.action_scope ?? 'unknown',
+        region: row.region ?? 'unknown',
+        agent_id: row.agent_id ?? row.spiffe_id ?? 'unknown',
+        details: { ...(report.exit_code !== undefined ? { exit_code: report.exit_code } : {}), ...(report.reason ? { reason: report.reason } : {}) },
+      };
+      gw.events.emit(event);
+      request.log.info({ authorization_id: id, phase: report.phase, exit_code: report.exit_code }, 'execution reported');
+      return reply.code(202).send({ event_id: event.event_id, event_type: event.event_type });
     },
   );
 }
