@@ -13,8 +13,9 @@ import { policySuite } from './suites/policy.ts';
 import { storeSuite } from './suites/store.ts';
 import { engineSuite } from './suites/engine.ts';
 import { gatewaySuite } from './suites/gateway.ts';
+import { gatewayHttpSuite } from './suites/gateway-http.ts';
 
-const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite, engineSuite, gatewaySuite];
+const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite, engineSuite, gatewaySuite, gatewayHttpSuite];
 
 async function postgresReachable(url: string): Promise<boolean> {
   const admin = new URL(url);
