@@ -14,8 +14,9 @@ import { storeSuite } from './suites/store.ts';
 import { engineSuite } from './suites/engine.ts';
 import { gatewaySuite } from './suites/gateway.ts';
 import { gatewayHttpSuite } from './suites/gateway-http.ts';
+import { revocationSuite } from './suites/revocation.ts';
 
-const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite, engineSuite, gatewaySuite, gatewayHttpSuite];
+const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite, engineSuite, gatewaySuite, gatewayHttpSuite, revocationSuite];
 
 async function postgresReachable(url: string): Promise<boolean> {
   const admin = new URL(url);

@@ -48,7 +48,7 @@ async function load(port: number, bodies: string[], opts: { rate?: number; secon
     connections: opts.connections,
     duration: opts.seconds,
     ...(opts.rate ? { overallRate: opts.rate } : {}),
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer test-svid:${SPIFFE}` }, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer test-svid:${SPIFFE}` }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] as string }) }],
   });
   return result;
 }

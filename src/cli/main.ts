@@ -16,6 +16,8 @@ import { registerDecisionCommands } from './commands/decisions.ts';
 import { registerBreakGlassCommands } from './commands/break-glass.ts';
 import { registerApprovalCommands } from './commands/approvals.ts';
 import { registerExecCommands } from './commands/exec.ts';
+import { registerSvidCommands } from './commands/svid.ts';
+import { registerRevocationCommands } from './commands/revoke.ts';
 
 /**
  * Builds the `writ` command tree. Commands other than `init`, `serve`, `config check`
@@ -50,6 +52,8 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerBreakGlassCommands(program, context);
   registerApprovalCommands(program, context);
   registerExecCommands(program, context);
+  registerSvidCommands(program, context);
+  registerRevocationCommands(program, context);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

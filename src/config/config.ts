@@ -1,4 +1,5 @@
 import type { OidcIssuerConfig } from '../identity/oidc/issuer-config.ts';
+import type { SpiffeConfig, TlsFilesConfig } from '../identity/spiffe/spiffe-config.ts';
 
 /** Where Writ runs: `dev` allows the embedded shortcuts, `production` refuses them. */
 export type WritMode = 'dev' | 'production';
@@ -13,6 +14,27 @@ export interface ListenAddress {
 export type MasterKeySource =
   | { kind: 'env' }
   | { kind: 'file'; path: string; generateIfMissing: boolean };
+
+/**
+ * Enforcement event sinks and alert targets (DESIGN §3.6). The alert secrets (the
+ * PagerDuty routing key, the Slack webhook URL, which is a credential) are never held
+ * here: `{ kind: 'env' }` says they are set, and the event pipeline reads them from the
+ * environment where it builds the targets (like the master key).
+ */
+export interface EventsConfig {
+  /** JSON lines of every event on stdout (`WRIT_EVENTS_STDOUT`, default off). */
+  stdout: boolean;
+  /** POST every event as JSON here (`WRIT_EVENTS_WEBHOOK_URL`). */
+  webhookUrl: string | undefined;
+  /** Publish every event on `<subject>.<event_type>` (`WRIT_EVENTS_NATS_SUBJECT`; needs a NATS connection). */
+  natsSubject: string | undefined;
+  /** `WRIT_SLACK_WEBHOOK_URL` is set (environment only). */
+  slack: { webhookUrl: { kind: 'env' } } | undefined;
+  /** `WRIT_PAGERDUTY_ROUTING_KEY` is set (environment only); `url` from `WRIT_PAGERDUTY_URL`. */
+  pagerduty: { url: string; routingKey: { kind: 'env' } } | undefined;
+  /** Alerts link `<base>/<alert kind>` as their runbook (`WRIT_RUNBOOK_BASE_URL`). */
+  runbookBaseUrl: string | undefined;
+}
 
 /**
  * Validated Writ configuration. Produced only by {@link loadConfig}.
@@ -42,6 +64,14 @@ export interface WritConfig {
   ledgerBatchEntries: number;
   /** …or this many ms after it opened (T); every batch is one signed checkpoint. */
   ledgerBatchDelayMs: number;
+  /** NATS servers for revocation propagation across replicas (`WRIT_NATS_URL`, comma-separated); undefined ⇒ PostgreSQL LISTEN/NOTIFY only. */
+  natsUrl: string | undefined;
+  /** A replica's revocation view older than this is stale: the gateway denies REVOCATION_UNCERTAIN (`WRIT_REVOCATION_STALENESS_MS`, default 5000). */
+  revocationStalenessMs: number;
+  /** How often a replica re-checks its revocation view against the store (`WRIT_REVOCATION_RESYNC_MS`, default 1000, below the staleness bound). */
+  revocationResyncMs: number;
+  /** Grace window of a draining enforcement epoch (`WRIT_EPOCH_GRACE_SECONDS`, default 60). */
+  epochGraceSeconds: number;
   /** The config file that was read, if any. */
   configFile: string | undefined;
   /**
@@ -51,4 +81,10 @@ export interface WritConfig {
   oidc: { issuers: OidcIssuerConfig[] };
   /** Serve the built-in dev identity provider (`WRIT_DEV_IDP`); default on in dev mode, refused in production. */
   devIdp: boolean;
+  /** Workload identity: trusted SPIFFE trust domains, JWT-SVID audience, the dev CA (`spiffe` in writ.yaml, `WRIT_SPIFFE_*`). */
+  spiffe: SpiffeConfig;
+  /** The server's TLS certificate and key (`WRIT_TLS_CERT_FILE` + `WRIT_TLS_KEY_FILE`); undefined ⇒ plain HTTP. */
+  tls: TlsFilesConfig | undefined;
+  /** Enforcement event sinks and alert targets. */
+  events: EventsConfig;
 }

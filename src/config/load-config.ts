@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { WritError } from '../errors/writ-error.ts';
 import { oidcIssuerFromEnv, parseOidcSection } from '../identity/oidc/parse-oidc-config.ts';
+import { parseSpiffeConfig, parseTlsFiles } from '../identity/spiffe/spiffe-config.ts';
 import type { ListenAddress, WritConfig, WritMode } from './config.ts';
 
 /** Keys accepted in `writ.yaml`; the environment variable with the same meaning wins. */
@@ -18,11 +19,31 @@ const YAML_KEYS = {
   key_rotation_days: 'WRIT_KEY_ROTATION_DAYS',
   ledger_batch_entries: 'WRIT_LEDGER_BATCH_ENTRIES',
   ledger_batch_delay_ms: 'WRIT_LEDGER_BATCH_DELAY_MS',
+  nats_url: 'WRIT_NATS_URL',
+  revocation_staleness_ms: 'WRIT_REVOCATION_STALENESS_MS',
+  revocation_resync_ms: 'WRIT_REVOCATION_RESYNC_MS',
+  epoch_grace_seconds: 'WRIT_EPOCH_GRACE_SECONDS',
   dev_idp: 'WRIT_DEV_IDP',
+  tls_cert_file: 'WRIT_TLS_CERT_FILE',
+  tls_key_file: 'WRIT_TLS_KEY_FILE',
+  events_stdout: 'WRIT_EVENTS_STDOUT',
+  events_webhook_url: 'WRIT_EVENTS_WEBHOOK_URL',
+  events_nats_subject: 'WRIT_EVENTS_NATS_SUBJECT',
+  pagerduty_url: 'WRIT_PAGERDUTY_URL',
+  runbook_base_url: 'WRIT_RUNBOOK_BASE_URL',
 } as const;
+
+/** Secrets that are read from the environment only; `writ.yaml` refuses them. */
+const ENV_ONLY_SECRETS: Readonly<Record<string, string>> = {
+  master_key: 'use master_key_file',
+  pagerduty_routing_key: 'set WRIT_PAGERDUTY_ROUTING_KEY in the environment',
+  slack_webhook_url: 'set WRIT_SLACK_WEBHOOK_URL in the environment',
+};
 
 /** The structured section of `writ.yaml` (not a single value, so not in {@link YAML_KEYS}). */
 const OIDC_SECTION = 'oidc';
+/** The `spiffe` section of `writ.yaml` (workload identity; parsed by `parseSpiffeConfig`). */
+const SPIFFE_SECTION = 'spiffe';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -62,10 +83,49 @@ function parsePositiveInt(key: string, value: string, max: number): number {
   return Number(value);
 }
 
+/**
+ * A NATS server list (`nats://`, `tls://`, `ws://`, `wss://`, comma-separated). The error
+ * never echoes the value (a URL may carry credentials).
+ */
+function parseNatsUrl(key: string, value: string): string {
+  const servers = value.split(',').map((v) => v.trim());
+  for (const server of servers) {
+    let u: URL | undefined;
+    try {
+      u = new URL(server);
+    } catch {
+      u = undefined;
+    }
+    if (!u || !['nats:', 'tls:', 'ws:', 'wss:'].includes(u.protocol) || !u.hostname) {
+      throw new WritError('CONFIG_INVALID', `${key}: expected nats://HOST:PORT (or tls://, ws://, wss://), comma-separated (value not shown)`);
+    }
+  }
+  return servers.join(',');
+}
+
+/** NATS and the revocation / epoch settings of the gateway. */
+function parseRevocationConfig(get: (key: string) => string | undefined): Pick<WritConfig, 'natsUrl' | 'revocationStalenessMs' | 'revocationResyncMs' | 'epochGraceSeconds'> {
+  const natsRaw = get('WRIT_NATS_URL');
+  const revocationStalenessMs = parsePositiveInt('WRIT_REVOCATION_STALENESS_MS', get('WRIT_REVOCATION_STALENESS_MS') ?? '5000', 600_000);
+  const revocationResyncMs = parsePositiveInt('WRIT_REVOCATION_RESYNC_MS', get('WRIT_REVOCATION_RESYNC_MS') ?? String(Math.min(1000, Math.max(1, Math.floor(revocationStalenessMs / 2)))), 600_000);
+  if (revocationResyncMs >= revocationStalenessMs) {
+    throw invalid('WRIT_REVOCATION_RESYNC_MS', `fewer ms than WRIT_REVOCATION_STALENESS_MS (${revocationStalenessMs})`, revocationResyncMs);
+  }
+  const graceRaw = get('WRIT_EPOCH_GRACE_SECONDS') ?? '60';
+  if (!/^\d+$/.test(graceRaw) || Number(graceRaw) > 86_400) throw invalid('WRIT_EPOCH_GRACE_SECONDS', 'a whole number from 0 to 86400', graceRaw);
+  return {
+    natsUrl: natsRaw === undefined ? undefined : parseNatsUrl('WRIT_NATS_URL', natsRaw),
+    revocationStalenessMs,
+    revocationResyncMs,
+    epochGraceSeconds: Number(graceRaw),
+  };
+}
+
 /** What `writ.yaml` holds: flat values keyed by their environment variable, and the raw `oidc` section. */
 interface YamlValues {
   values: Record<string, string>;
   oidc: unknown;
+  spiffe?: unknown;
 }
 
 function readYaml(file: string): YamlValues {
@@ -85,24 +145,29 @@ function readYaml(file: string): YamlValues {
   }
   const out: Record<string, string> = {};
   let oidc: unknown;
+  let spiffe: unknown;
   for (const [k, v] of Object.entries(data)) {
+    if (k === SPIFFE_SECTION) {
+      spiffe = v;
+      continue;
+    }
     if (k === OIDC_SECTION) {
       oidc = v;
       continue;
     }
-    if (k === 'master_key') {
-      throw new WritError('CONFIG_INVALID', `${file}: master_key is not allowed (a secret never goes in writ.yaml; use master_key_file)`);
+    if (Object.hasOwn(ENV_ONLY_SECRETS, k)) {
+      throw new WritError('CONFIG_INVALID', `${file}: ${k} is not allowed (a secret never goes in writ.yaml; ${ENV_ONLY_SECRETS[k]})`);
     }
     if (!(k in YAML_KEYS)) {
       throw new WritError(
         'CONFIG_INVALID',
-        `${file}: unknown key "${k}" (expected one of ${[...Object.keys(YAML_KEYS), OIDC_SECTION].join(', ')})`,
+        `${file}: unknown key "${k}" (expected one of ${[...Object.keys(YAML_KEYS), OIDC_SECTION, SPIFFE_SECTION].join(', ')})`,
       );
     }
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw invalid(`${file}: ${k}`, 'a string or number', v);
     out[YAML_KEYS[k as keyof typeof YAML_KEYS]] = String(v);
   }
-  return { values: out, oidc };
+  return { values: out, oidc, spiffe };
 }
 
 function parseSwitch(key: string, value: string): boolean {
@@ -207,12 +272,57 @@ export function loadConfig(options: LoadConfigOptions = {}): WritConfig {
     keyRotationDays: parsePositiveInt('WRIT_KEY_ROTATION_DAYS', get('WRIT_KEY_ROTATION_DAYS') ?? '30', 3650),
     ledgerBatchEntries: parsePositiveInt('WRIT_LEDGER_BATCH_ENTRIES', get('WRIT_LEDGER_BATCH_ENTRIES') ?? '1000', 100_000),
     ledgerBatchDelayMs: parsePositiveInt('WRIT_LEDGER_BATCH_DELAY_MS', get('WRIT_LEDGER_BATCH_DELAY_MS') ?? '5', 60_000),
+    ...parseRevocationConfig(get),
     configFile,
     oidc: { issuers: oidcIssuers },
     devIdp,
+    spiffe: parseSpiffeConfig({ section: yaml.spiffe, env, cwd, mode }),
+    tls: parseTlsFiles(get, cwd),
+    events: parseEventsConfig(env, get),
   };
   assertProductionReady(config);
   return config;
+}
+
+/** An http(s) URL; the error never echoes it (webhook URLs often carry a credential). */
+function parseHttpUrl(key: string, value: string): string {
+  let u: URL | undefined;
+  try {
+    u = new URL(value);
+  } catch {
+    u = undefined;
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
+    throw new WritError('CONFIG_INVALID', `${key}: expected an http:// or https:// URL (value not shown)`);
+  }
+  return value;
+}
+
+/** The event sinks and alert targets; alert secrets only from `env`, never kept in the config. */
+function parseEventsConfig(env: NodeJS.ProcessEnv, get: (key: string) => string | undefined): WritConfig['events'] {
+  const stdoutRaw = get('WRIT_EVENTS_STDOUT');
+  const stdout = stdoutRaw === undefined ? false : parseSwitch('WRIT_EVENTS_STDOUT', stdoutRaw === 'on' ? '1' : stdoutRaw === 'off' ? '0' : stdoutRaw);
+  const webhookRaw = get('WRIT_EVENTS_WEBHOOK_URL');
+  const subject = get('WRIT_EVENTS_NATS_SUBJECT');
+  if (subject !== undefined && !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(subject)) {
+    throw invalid('WRIT_EVENTS_NATS_SUBJECT', 'a NATS subject of dot-separated tokens without wildcards', subject);
+  }
+  const slackUrl = env.WRIT_SLACK_WEBHOOK_URL;
+  if (slackUrl) parseHttpUrl('WRIT_SLACK_WEBHOOK_URL', slackUrl);
+  const routingKey = env.WRIT_PAGERDUTY_ROUTING_KEY;
+  if (routingKey && !/^[A-Za-z0-9_-]{8,128}$/.test(routingKey)) {
+    throw new WritError('CONFIG_INVALID', 'WRIT_PAGERDUTY_ROUTING_KEY: expected 8-128 characters of [A-Za-z0-9_-] (value not shown)');
+  }
+  const pagerdutyUrl = parseHttpUrl('WRIT_PAGERDUTY_URL', get('WRIT_PAGERDUTY_URL') ?? 'https://events.pagerduty.com/v2/enqueue');
+  const runbook = get('WRIT_RUNBOOK_BASE_URL');
+  return {
+    stdout,
+    webhookUrl: webhookRaw === undefined ? undefined : parseHttpUrl('WRIT_EVENTS_WEBHOOK_URL', webhookRaw),
+    natsSubject: subject,
+    slack: slackUrl ? { webhookUrl: { kind: 'env' } } : undefined,
+    pagerduty: routingKey ? { url: pagerdutyUrl, routingKey: { kind: 'env' } } : undefined,
+    runbookBaseUrl: runbook === undefined ? undefined : parseHttpUrl('WRIT_RUNBOOK_BASE_URL', runbook).replace(/\/+$/, ''),
+  };
 }
 
 /**
@@ -231,6 +341,9 @@ export function assertProductionReady(config: WritConfig): void {
   }
   if (config.masterKey.kind === 'file' && config.masterKey.generateIfMissing) {
     refused.push('no WRIT_MASTER_KEY or WRIT_MASTER_KEY_FILE (a generated master key is a dev shortcut)');
+  }
+  if (config.spiffe.devCa) {
+    refused.push('WRIT_SPIFFE_DEV_CA is on (the built-in dev CA issues an SVID for any SPIFFE ID: a dev shortcut)');
   }
   if (config.devIdp) {
     refused.push('WRIT_DEV_IDP is on (the built-in dev identity provider signs tokens for anyone: a dev shortcut)');

@@ -1,3 +1,4 @@
+import type { KeyProvider } from '../crypto/keyring/key-provider.ts';
 import { installDefaultPolicy } from '../engine/activation/default-policy.ts';
 import { mkdirSync } from 'node:fs';
 import type { Clock } from '../common/clock.ts';
@@ -22,6 +23,8 @@ export interface BootstrapResult {
   ledgerOrigin: string;
   masterKeyGenerated: boolean;
   adminCredentialIssued: boolean;
+  /** Seals private keys under the master key (the keyring's, and the SPIFFE dev CA's). */
+  keyProvider: KeyProvider;
 }
 
 /**
@@ -43,9 +46,10 @@ export async function bootstrap(config: WritConfig, clock: Clock, options: { all
     if (!meta && !options.allowInit) {
       throw new WritError('CONFIG_INVALID', 'WRIT_MODE=production refuses to initialise on serve (a dev shortcut): run `writ init` first');
     }
+    const keyProvider = new LocalKeyProvider(masterKey.bytes);
     const keyring = new Keyring({
       store,
-      provider: new LocalKeyProvider(masterKey.bytes),
+      provider: keyProvider,
       clock,
       rotationDays: config.keyRotationDays,
       // Every key change is ledgered in the same transaction (outbox).
@@ -77,7 +81,7 @@ export async function bootstrap(config: WritConfig, clock: Clock, options: { all
     if (!meta) {
       await store.db.insertInto('writ_meta').values({ key: 'initialised_at', value: clock.now().toISOString() }).onConflict((oc) => oc.column('key').doNothing()).execute();
     }
-    return { store, keyring, initialised: !meta, ledgerOrigin: origin.value, masterKeyGenerated: masterKey.generated, adminCredentialIssued };
+    return { store, keyring, initialised: !meta, ledgerOrigin: origin.value, masterKeyGenerated: masterKey.generated, adminCredentialIssued, keyProvider };
   } catch (err) {
     await store.close();
     throw err;

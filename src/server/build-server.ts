@@ -13,6 +13,9 @@ import { breakGlassRoutes } from './routes/break-glass.ts';
 import { policyRoutes } from './routes/policy.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
+import { devCaRoutes } from '../identity/spiffe/dev-ca-routes.ts';
+import { revocationRoutes } from './routes/revocations.ts';
+import { epochRoutes } from './routes/epochs.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 /**
@@ -27,6 +30,7 @@ import type { ServerDeps } from './server-deps.ts';
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
+    ...(deps.https ? { https: deps.https } : {}),
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
@@ -49,8 +53,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => approvalRoutes(scope, deps));
   await app.register(async (scope) => breakGlassRoutes(scope, deps));
   await app.register(async (scope) => policyRoutes(scope, deps));
+  await app.register(async (scope) => revocationRoutes(scope, deps));
+  await app.register(async (scope) => epochRoutes(scope, deps));
   const { gateway } = deps;
   if (gateway) await app.register(async (scope) => authorizeRoutes(scope, deps, gateway));
+  const { spiffe } = deps;
+  if (spiffe) await app.register(async (scope) => devCaRoutes(scope, { store: deps.store, mode: deps.config.mode, spiffe }));
   const { devIdp } = deps;
   if (devIdp) await app.register(async (scope) => devIdpRoutes(scope, devIdp));
   return app;

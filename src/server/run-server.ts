@@ -9,6 +9,8 @@ import { WRIT_VERSION } from '../version.ts';
 import { LedgerSequencer } from '../ledger/sequencer.ts';
 import { DevIdentityProvider } from '../identity/dev-idp/dev-identity-provider.ts';
 import { OidcVerifier } from '../identity/oidc/verifier.ts';
+import { createSpiffeRuntime } from '../identity/spiffe/spiffe-runtime.ts';
+import { httpsServerOptions } from '../identity/spiffe/tls.ts';
 
 /** A running server and how to stop it. */
 export interface RunningServer {
@@ -59,7 +61,10 @@ export async function runServer(config: WritConfig, options: { clock?: Clock; lo
   let app: FastifyInstance;
   try {
     await ledger.start();
-    app = await buildServer({ config, store: boot.store, keyring: boot.keyring, clock, logger, ledger, version: WRIT_VERSION, oidc, ...(devIdp ? { devIdp } : {}) });
+    const spiffe = await createSpiffeRuntime({ config, store: boot.store, clock, keyProvider: boot.keyProvider });
+    if (spiffe.devCa) logger.warn({ trust_domain: spiffe.devCa.trustDomain }, 'DEV MODE: built-in SPIFFE dev CA is on (WRIT_SPIFFE_DEV_CA=0 turns it off)');
+    const https = config.tls ? httpsServerOptions(config.tls, spiffe.bundles) : undefined;
+    app = await buildServer({ config, store: boot.store, keyring: boot.keyring, clock, logger, ledger, version: WRIT_VERSION, oidc, ...(devIdp ? { devIdp } : {}), spiffe, ...(https ? { https } : {}) });
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (err) {
     await ledger.stop();
@@ -69,7 +74,7 @@ export async function runServer(config: WritConfig, options: { clock?: Clock; lo
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
-  const url = `http://${host}:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
   logger.info({ url, mode: config.mode, store: boot.store.kind }, 'writ listening');
   let stopping: Promise<void> | undefined;
   return {

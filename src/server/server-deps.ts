@@ -8,6 +8,10 @@ import type { IdSource } from '../common/ids.ts';
 import type { OidcVerifier } from '../identity/oidc/verifier.ts';
 import type { DevIdentityProvider } from '../identity/dev-idp/dev-identity-provider.ts';
 import type { GatewayDeps } from '../gateway/gateway-deps.ts';
+import type { SpiffeRuntime } from '../identity/spiffe/spiffe-runtime.ts';
+import type { HttpsServerOptions } from '../identity/spiffe/tls.ts';
+import type { RevocationMesh } from '../gateway/revocation/revocation-mesh.ts';
+import type { StoreEpochs } from '../gateway/epochs/store-epochs.ts';
 
 /** The gateway's per-replica services (revocation and epoch views, workload auth, events). */
 export type GatewayServices = Pick<GatewayDeps, 'revocations' | 'epochs' | 'workloads' | 'events' | 'audience' | 'commitTimeoutMs'>;
@@ -30,4 +34,12 @@ export interface ServerDeps {
   devIdp?: DevIdentityProvider;
   /** The execution gateway's services; its routes are served when present. */
   gateway?: GatewayServices;
+  /** SPIFFE trust bundles, the workload authenticator and (dev mode) the dev CA. */
+  spiffe?: SpiffeRuntime;
+  /** TLS (with optional client certificates: X.509-SVIDs) when configured. */
+  https?: HttpsServerOptions;
+  /** This replica's revocation view (revocation routes report its status). */
+  revocations?: RevocationMesh;
+  /** Enforcement epochs. */
+  epochs?: StoreEpochs;
 }

@@ -140,3 +140,138 @@ test('dev IdP: on by default in dev mode, WRIT_DEV_IDP=0 turns it off, productio
   assert.equal(loadConfig({ env: {}, cwd: dir }).devIdp, false);
   assert.equal(loadConfig({ env: { WRIT_DEV_IDP: '1' }, cwd: dir }).devIdp, true);
 });
+
+test('revocation and epoch settings: defaults, NATS URL, bounds, one-line errors', () => {
+  const c = loadConfig({ env: {}, cwd });
+  assert.equal(c.natsUrl, undefined);
+  assert.equal(c.revocationStalenessMs, 5000);
+  assert.equal(c.revocationResyncMs, 1000);
+  assert.equal(c.epochGraceSeconds, 60);
+  const n = loadConfig({ env: { WRIT_NATS_URL: 'nats://127.0.0.1:4222, nats://10.0.0.2:4222', WRIT_REVOCATION_STALENESS_MS: '800', WRIT_EPOCH_GRACE_SECONDS: '0' }, cwd });
+  assert.equal(n.natsUrl, 'nats://127.0.0.1:4222,nats://10.0.0.2:4222');
+  assert.equal(n.revocationStalenessMs, 800);
+  assert.equal(n.revocationResyncMs, 400, 'the resync defaults below the bound');
+  assert.equal(n.epochGraceSeconds, 0);
+  assert.match(configError({ WRIT_NATS_URL: 'http://x:4222' }), /^WRIT_NATS_URL: expected nats:\/\//);
+  const secret = configError({ WRIT_NATS_URL: 'nats://u:hunter2@h:4222,ftp://y' });
+  assert.ok(!secret.includes('hunter2'), 'a NATS URL is never echoed');
+  assert.match(configError({ WRIT_REVOCATION_STALENESS_MS: '0' }), /^WRIT_REVOCATION_STALENESS_MS:/);
+  assert.match(configError({ WRIT_REVOCATION_STALENESS_MS: '1000', WRIT_REVOCATION_RESYNC_MS: '1000' }), /^WRIT_REVOCATION_RESYNC_MS: expected fewer ms/);
+  assert.match(configError({ WRIT_EPOCH_GRACE_SECONDS: '-1' }), /^WRIT_EPOCH_GRACE_SECONDS:/);
+  assert.match(configError({ WRIT_EPOCH_GRACE_SECONDS: '86401' }), /^WRIT_EPOCH_GRACE_SECONDS:/);
+  const dir = mkdtempSync(join(tmpdir(), 'writ-yaml-nats-'));
+  writeFileSync(join(dir, 'writ.yaml'), 'nats_url: "nats://127.0.0.1:4222"\nepoch_grace_seconds: 30\n');
+  const y = loadConfig({ env: {}, cwd: dir });
+  assert.equal(y.natsUrl, 'nats://127.0.0.1:4222');
+  assert.equal(y.epochGraceSeconds, 30);
+});
+
+test('spiffe: defaults, writ.yaml section, WRIT_SPIFFE_* win, one-line errors, production refuses the dev CA', () => {
+  const d = loadConfig({ env: {}, cwd });
+  assert.deepEqual(d.spiffe, { audience: 'writ-gateway', trustDomains: [], devCa: true, devTrustDomain: 'writ.dev' });
+  assert.equal(d.tls, undefined);
+
+  const dir = mkdtempSync(join(tmpdir(), 'writ-yaml-spiffe-'));
+  writeFileSync(join(dir, 'writ.yaml'), [
+    'spiffe:',
+    '  audience: gw.acme',
+    '  dev_trust_domain: dev.acme',
+    '  trust_domains:',
+    '    - { name: acme.example, bundle_file: certs/acme.pem, jwt_bundle_file: /etc/writ/acme.json }',
+    '    - { name: partner.example, jwt_bundle_file: partner.json }',
+    'tls_cert_file: tls/server.crt',
+    'tls_key_file: tls/server.key',
+  ].join('\n'));
+  const y = loadConfig({ env: {}, cwd: dir });
+  assert.deepEqual(y.spiffe, {
+    audience: 'gw.acme',
+    devCa: true,
+    devTrustDomain: 'dev.acme',
+    trustDomains: [
+      { name: 'acme.example', bundleFile: join(dir, 'certs/acme.pem'), jwtBundleFile: '/etc/writ/acme.json' },
+      { name: 'partner.example', jwtBundleFile: join(dir, 'partner.json') },
+    ],
+  });
+  assert.deepEqual(y.tls, { certFile: join(dir, 'tls/server.crt'), keyFile: join(dir, 'tls/server.key') });
+
+  const e = loadConfig({ env: { WRIT_SPIFFE_BUNDLES: '[{"name": "other.example", "bundle_file": "/o.pem"}]', WRIT_SPIFFE_AUDIENCE: 'aud-env', WRIT_SPIFFE_DEV_CA: '0' }, cwd: dir });
+  assert.deepEqual(e.spiffe, { audience: 'aud-env', devCa: false, devTrustDomain: 'dev.acme', trustDomains: [{ name: 'other.example', bundleFile: '/o.pem' }] });
+
+  assert.match(configError({ WRIT_SPIFFE_BUNDLES: '[{name: "Acme"}]' }), /^WRIT_SPIFFE_BUNDLES\[0\]\.name: expected a trust domain name/);
+  assert.match(configError({ WRIT_SPIFFE_BUNDLES: '[{name: acme.example}]' }), /^WRIT_SPIFFE_BUNDLES\[0\]: set bundle_file/);
+  assert.match(configError({ WRIT_SPIFFE_BUNDLES: '[{name: a, bundle_file: x, extra: 1}]' }), /^WRIT_SPIFFE_BUNDLES\[0\]: unknown key "extra"/);
+  assert.match(configError({ WRIT_SPIFFE_BUNDLES: '[{name: a, bundle_file: x}, {name: a, bundle_file: y}]' }), /^WRIT_SPIFFE_BUNDLES\[1\]\.name: trust domain "a" is listed twice/);
+  assert.match(configError({ WRIT_SPIFFE_BUNDLES: 'acme.example' }), /^WRIT_SPIFFE_BUNDLES: expected a list/);
+  assert.match(configError({ WRIT_SPIFFE_BUNDLES: '[{' }), /^WRIT_SPIFFE_BUNDLES: expected a YAML or JSON list/);
+  assert.match(configError({ WRIT_SPIFFE_AUDIENCE: 'two words' }), /^WRIT_SPIFFE_AUDIENCE:/);
+  assert.match(configError({ WRIT_SPIFFE_DEV_CA: 'maybe' }), /^WRIT_SPIFFE_DEV_CA: expected 1, 0, true or false/);
+  assert.match(configError({ WRIT_SPIFFE_DEV_TRUST_DOMAIN: 'spiffe://writ.dev' }), /^WRIT_SPIFFE_DEV_TRUST_DOMAIN:/);
+  assert.match(configError({ WRIT_SPIFFE_BUNDLES: '[{name: writ.dev, bundle_file: x}]' }), /^spiffe\.dev_trust_domain: "writ\.dev" is also a configured trust domain/);
+  assert.match(configError({ WRIT_TLS_CERT_FILE: '/c.pem' }), /^WRIT_TLS_KEY_FILE: set together with WRIT_TLS_CERT_FILE/);
+  assert.match(configError({ WRIT_TLS_KEY_FILE: '/k.pem' }), /^WRIT_TLS_CERT_FILE: set together with WRIT_TLS_KEY_FILE/);
+  writeFileSync(join(dir, 'writ.yaml'), 'spiffe:\n  trustdomains: []\n');
+  assert.match(configError({}, dir), /^spiffe: unknown key "trustdomains"/);
+  writeFileSync(join(dir, 'writ.yaml'), 'spiffe:\n  trust_domains:\n    - name: a\n      bundle_file: 7\n');
+  assert.match(configError({}, dir), /^spiffe\.trust_domains\[0\]\.bundle_file: expected a file path/);
+
+  const prodEnv = { WRIT_MODE: 'production', WRIT_DATABASE_URL: 'postgres://h/db', WRIT_MASTER_KEY: 'x' };
+  assert.equal(loadConfig({ env: prodEnv, cwd }).spiffe.devCa, false, 'the dev CA is off by default in production');
+  assert.match(configError({ ...prodEnv, WRIT_SPIFFE_DEV_CA: '1' }), /WRIT_SPIFFE_DEV_CA is on \(the built-in dev CA issues an SVID for any SPIFFE ID: a dev shortcut\)/);
+});
+
+test('events: defaults off; sinks and alert targets from the environment; secrets never kept or echoed', () => {
+  assert.deepEqual(loadConfig({ env: {}, cwd }).events, {
+    stdout: false,
+    webhookUrl: undefined,
+    natsSubject: undefined,
+    slack: undefined,
+    pagerduty: undefined,
+    runbookBaseUrl: undefined,
+  });
+  const key = 'pdRoutingKey0123456789abcdefABCD';
+  const slackUrl = 'https://hooks.slack.com/services/T0/B0/slackSecretToken123';
+  const c = loadConfig({
+    env: {
+      WRIT_EVENTS_STDOUT: 'on',
+      WRIT_EVENTS_WEBHOOK_URL: 'https://siem.example.com/writ',
+      WRIT_EVENTS_NATS_SUBJECT: 'writ.events',
+      WRIT_SLACK_WEBHOOK_URL: slackUrl,
+      WRIT_PAGERDUTY_ROUTING_KEY: key,
+      WRIT_RUNBOOK_BASE_URL: 'https://runbooks.example.com/writ/',
+    },
+    cwd,
+  });
+  assert.deepEqual(c.events, {
+    stdout: true,
+    webhookUrl: 'https://siem.example.com/writ',
+    natsSubject: 'writ.events',
+    slack: { webhookUrl: { kind: 'env' } },
+    pagerduty: { url: 'https://events.pagerduty.com/v2/enqueue', routingKey: { kind: 'env' } },
+    runbookBaseUrl: 'https://runbooks.example.com/writ',
+  });
+  const text = JSON.stringify(c);
+  assert.ok(!text.includes(key) && !text.includes('slackSecretToken123'), 'the secrets are not in the config object');
+  assert.equal(loadConfig({ env: { WRIT_EVENTS_STDOUT: 'off' }, cwd }).events.stdout, false);
+  assert.equal(loadConfig({ env: { WRIT_EVENTS_STDOUT: '1' }, cwd }).events.stdout, true);
+  assert.equal(loadConfig({ env: { WRIT_PAGERDUTY_ROUTING_KEY: key, WRIT_PAGERDUTY_URL: 'http://127.0.0.1:9/v2/enqueue' }, cwd }).events.pagerduty?.url, 'http://127.0.0.1:9/v2/enqueue');
+
+  assert.match(configError({ WRIT_EVENTS_STDOUT: 'loud' }), /^WRIT_EVENTS_STDOUT: expected/);
+  assert.match(configError({ WRIT_EVENTS_NATS_SUBJECT: 'writ.>' }), /^WRIT_EVENTS_NATS_SUBJECT: expected a NATS subject/);
+  assert.match(configError({ WRIT_EVENTS_WEBHOOK_URL: 'ftp://x' }), /^WRIT_EVENTS_WEBHOOK_URL: expected an http/);
+  assert.match(configError({ WRIT_RUNBOOK_BASE_URL: 'runbooks' }), /^WRIT_RUNBOOK_BASE_URL:/);
+  const badSlack = configError({ WRIT_SLACK_WEBHOOK_URL: 'hooks.slack.com/services/T0/B0/slackSecretToken123' });
+  assert.match(badSlack, /^WRIT_SLACK_WEBHOOK_URL: expected an http/);
+  assert.ok(!badSlack.includes('slackSecretToken123'), 'a bad webhook URL is not echoed');
+  const badKey = configError({ WRIT_PAGERDUTY_ROUTING_KEY: 'has spaces in the secret value' });
+  assert.match(badKey, /^WRIT_PAGERDUTY_ROUTING_KEY: expected/);
+  assert.ok(!badKey.includes('secret value'), 'a bad routing key is not echoed');
+
+  const dir = mkdtempSync(join(tmpdir(), 'writ-events-'));
+  writeFileSync(join(dir, 'writ.yaml'), 'events_stdout: true\nevents_nats_subject: writ.ev\nrunbook_base_url: https://rb.example.com\npagerduty_url: https://pd.example.com/v2/enqueue\n');
+  const y = loadConfig({ env: { WRIT_PAGERDUTY_ROUTING_KEY: key }, cwd: dir }).events;
+  assert.deepEqual([y.stdout, y.natsSubject, y.runbookBaseUrl, y.pagerduty?.url], [true, 'writ.ev', 'https://rb.example.com', 'https://pd.example.com/v2/enqueue']);
+  writeFileSync(join(dir, 'writ.yaml'), `pagerduty_routing_key: ${key}\n`);
+  assert.match(configError({}, dir), /pagerduty_routing_key is not allowed \(a secret never goes in writ\.yaml/);
+  writeFileSync(join(dir, 'writ.yaml'), `slack_webhook_url: ${slackUrl}\n`);
+  assert.match(configError({}, dir), /slack_webhook_url is not allowed/);
+});

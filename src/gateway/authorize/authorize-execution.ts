@@ -72,7 +72,7 @@ async function verify(deps: GatewayDeps, req: AuthorizeRequest, presented: Prese
   // 5. Enforcement epoch.
   const epoch = await deps.epochs.statusOf(claims.enforcement_epoch, now);
   if (epoch.state === 'unknown') return { denial: deny('EPOCH_INCOMPATIBLE', 'EPOCH_UNKNOWN'), claims, decision: null };
-  if (epoch.state === 'deprecate') return { denial: deny('EPOCH_INCOMPATIBLE', 'EPOCH_DEPRECATED'), claims, decision: null };
+  if (epoch.state === 'deprecate') return { denial: deny('EPOCH_INCOMPATIBLE', epoch.deprecated_reason === 'EPOCH_GRACE_EXPIRED' ? 'EPOCH_GRACE_EXPIRED' : 'EPOCH_DEPRECATED'), claims, decision: null };
   if (epoch.state === 'drain' && epoch.grace_remaining_ms <= 0) return { denial: deny('EPOCH_INCOMPATIBLE', 'EPOCH_GRACE_EXPIRED'), claims, decision: null };
   // 6. Identity binding: the runtime SVID, its SPIFFE ID, the tuple hash.
   const who = await deps.workloads.authenticate(presented, { audience: deps.audience, now });

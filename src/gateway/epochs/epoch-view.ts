@@ -22,6 +22,8 @@ export interface EpochStatus {
   grace_window_seconds: number;
   /** For `drain`: ms of grace left (≤ 0 once the grace window has passed). */
   grace_remaining_ms: number;
+  /** For `deprecate`: deprecated outright, or a drain whose grace window ran out. */
+  deprecated_reason?: 'EPOCH_DEPRECATED' | 'EPOCH_GRACE_EXPIRED' | null;
 }
 
 /**

@@ -7,7 +7,8 @@ import type { GatewayDeps } from '../../gateway/gateway-deps.ts';
 import { AttestationVerifier } from '../../gateway/token/attestation-verifier.ts';
 import { WritError } from '../../errors/writ-error.ts';
 import { gatewayDb } from '../../gateway/tables.ts';
-import { requireCaller } from '../auth/require-caller.ts';
+import { requireWorkload } from '../auth/require-workload.ts';
+import { peerCertificateChain } from '../../identity/spiffe/tls.ts';
 import { engineDepsOf } from '../engine-deps.ts';
 import { sendProblem } from '../problem.ts';
 import type { GatewayServices, ServerDeps } from '../server-deps.ts';
@@ -50,22 +51,13 @@ export function gatewayDepsOf(deps: ServerDeps, services: GatewayServices): Gate
  */
 export async function authorizeRoutes(app: FastifyInstance, deps: ServerDeps, services: GatewayServices): Promise<void> {
   const gw = gatewayDepsOf(deps, services);
+  const workload = requireWorkload({ store: deps.store, authenticator: deps.spiffe?.authenticator, audience: deps.spiffe?.audience ?? services.audience, clock: deps.clock });
   const tags = ['gateway'];
   app.post(
     '/v1/authorize_execution',
     { schema: { response: { 200: AuthorizeResponse } }, config: { openapi: { summary: 'Verify an attestation token at the moment of execution (fail closed)', tags } } },
     async (request, reply) => {
-      const socket = request.raw.socket as { getPeerCertificate?: (detailed: boolean) => { raw?: Buffer; issuerCertificate?: unknown } };
-      const chain: Uint8Array[] = [];
-      if (typeof socket.getPeerCertificate === 'function') {
-        let cert = socket.getPeerCertificate(true) as { raw?: Buffer; issuerCertificate?: { raw?: Buffer } } | undefined;
-        const seen = new Set<string>();
-        while (cert?.raw && !seen.has(cert.raw.toString('base64')) && chain.length < 8) {
-          seen.add(cert.raw.toString('base64'));
-          chain.push(new Uint8Array(cert.raw));
-          cert = cert.issuerCertificate as typeof cert;
-        }
-      }
+      const chain = peerCertificateChain(request.raw.socket) ?? [];
       const out = await authorizeExecution(gw, request.body, {
         authorization: request.headers.authorization,
         ...(chain.length > 0 ? { peerCertificateChain: chain } : {}),
@@ -84,7 +76,7 @@ export async function authorizeRoutes(app: FastifyInstance, deps: ServerDeps, se
 
   app.get(
     '/v1/authorizations/:id',
-    { onRequest: requireCaller(deps.store), schema: { params: IdParams }, config: { openapi: { summary: 'An authorization and its commit state (with inclusion proof once committed)', tags } } },
+    { onRequest: workload, schema: { params: IdParams }, config: { openapi: { summary: 'An authorization and its commit state (with inclusion proof once committed)', tags } } },
     async (request) => {
       const status = await authorizationStatus(gw, (request.params as { id: string }).id);
       if (!status) throw new WritError('NOT_FOUND', 'no such authorization');
@@ -94,7 +86,7 @@ export async function authorizeRoutes(app: FastifyInstance, deps: ServerDeps, se
 
   app.post(
     '/v1/authorizations/:id/execution',
-    { onRequest: requireCaller(deps.store), schema: { params: IdParams, body: ExecutionReport }, config: { openapi: { summary: 'The execution adapter reports started / completed (exit code) / aborted', tags } } },
+    { onRequest: workload, schema: { params: IdParams, body: ExecutionReport }, config: { openapi: { summary: 'The execution adapter reports started / completed (exit code) / aborted', tags } } },
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const report = request.body as { phase: 'started' | 'completed' | 'aborted'; exit_code?: number; reason?: string };

@@ -9,7 +9,8 @@ import { issueWorkloadCredential } from '../../engine/workloads/workload-credent
 import { WritError } from '../../errors/writ-error.ts';
 import type { Intent } from '../../policy/intent.ts';
 import { requireAdmin } from '../auth/require-admin.ts';
-import { requireCaller, type Caller } from '../auth/require-caller.ts';
+import type { Caller } from '../auth/require-caller.ts';
+import { requireWorkload } from '../auth/require-workload.ts';
 import { engineDepsOf } from '../engine-deps.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { requireAdminOrHuman } from './approvals.ts';
@@ -59,7 +60,8 @@ const callerName = (c: Caller | undefined): string => (c?.kind === 'workload' ? 
  */
 export async function decisionRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const engine = engineDepsOf(deps);
-  const caller = requireCaller(deps.store);
+  // Workloads: an SVID (X.509 on mTLS or JWT-SVID), the interim credential, or the admin.
+  const caller = requireWorkload({ store: deps.store, authenticator: deps.spiffe?.authenticator, audience: deps.spiffe?.audience ?? 'writ-gateway', clock: deps.clock });
   const admin = requireAdmin(deps.store);
   const reader = requireAdminOrHuman(deps);
   const tags = ['decisions'];

@@ -5,6 +5,8 @@ import { policy } from './003-policy.ts';
 import { signalsMigration } from './004-signals.ts';
 import { engineMigration } from './005-engine.ts';
 import { gatewayMigration } from './006-gateway.ts';
+import { revocationsMigration } from './007-revocations.ts';
+import { spiffeMigration } from './009-spiffe.ts';
 
 /** Every migration, in the order it runs. Append only; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [foundation, ledger, policy, signalsMigration, engineMigration, gatewayMigration];
+export const MIGRATIONS: readonly Migration[] = [foundation, ledger, policy, signalsMigration, engineMigration, gatewayMigration, revocationsMigration, spiffeMigration];
