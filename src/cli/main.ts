@@ -18,6 +18,7 @@ import { registerApprovalCommands } from './commands/approvals.ts';
 import { registerExecCommands } from './commands/exec.ts';
 import { registerSvidCommands } from './commands/svid.ts';
 import { registerRevocationCommands } from './commands/revoke.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 
 /**
  * Builds the `writ` command tree. Commands other than `init`, `serve`, `config check`
@@ -54,6 +55,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerExecCommands(program, context);
   registerSvidCommands(program, context);
   registerRevocationCommands(program, context);
+  registerDemoCommand(program, context);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -11,6 +11,9 @@ import { DevIdentityProvider } from '../identity/dev-idp/dev-identity-provider.t
 import { OidcVerifier } from '../identity/oidc/verifier.ts';
 import { createSpiffeRuntime } from '../identity/spiffe/spiffe-runtime.ts';
 import { httpsServerOptions } from '../identity/spiffe/tls.ts';
+import { RevocationMesh } from '../gateway/revocation/revocation-mesh.ts';
+import { StoreEpochs } from '../gateway/epochs/store-epochs.ts';
+import type { EnforcementEventSink } from '../events/enforcement-event.ts';
 
 /** A running server and how to stop it. */
 export interface RunningServer {
@@ -58,15 +61,32 @@ export async function runServer(config: WritConfig, options: { clock?: Clock; lo
       'DEV MODE: built-in dev identity provider is on; POST /dev-idp/token signs an ID token for any listed user (WRIT_DEV_IDP=0 turns it off)',
     );
   }
+  const revocations = new RevocationMesh({
+    store: boot.store,
+    clock,
+    databaseUrl: config.databaseUrl,
+    natsUrl: config.natsUrl,
+    stalenessMs: config.revocationStalenessMs,
+    resyncIntervalMs: config.revocationResyncMs,
+    logger,
+  });
+  const epochs = new StoreEpochs({ store: boot.store, graceSeconds: config.epochGraceSeconds });
+  const events: EnforcementEventSink = { emit: (event) => logger.info({ event }, 'enforcement event') };
   let app: FastifyInstance;
   try {
     await ledger.start();
+    await revocations.start();
     const spiffe = await createSpiffeRuntime({ config, store: boot.store, clock, keyProvider: boot.keyProvider });
     if (spiffe.devCa) logger.warn({ trust_domain: spiffe.devCa.trustDomain }, 'DEV MODE: built-in SPIFFE dev CA is on (WRIT_SPIFFE_DEV_CA=0 turns it off)');
     const https = config.tls ? httpsServerOptions(config.tls, spiffe.bundles) : undefined;
-    app = await buildServer({ config, store: boot.store, keyring: boot.keyring, clock, logger, ledger, version: WRIT_VERSION, oidc, ...(devIdp ? { devIdp } : {}), spiffe, ...(https ? { https } : {}) });
+    app = await buildServer({ config, store: boot.store, keyring: boot.keyring, clock, logger, ledger, version: WRIT_VERSION, oidc, ...(devIdp ? { devIdp } : {}), spiffe, ...(https ? { https } : {}),
+      revocations,
+      epochs,
+      gateway: { revocations, epochs, workloads: spiffe.authenticator, events, audience: spiffe.audience, commitSweepIntervalMs: 250 },
+    });
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (err) {
+    await revocations.stop();
     await ledger.stop();
     await boot.store.close();
     throw err;
@@ -85,6 +105,7 @@ export async function runServer(config: WritConfig, options: { clock?: Clock; lo
         try {
           await app.close();
         } finally {
+          await revocations.stop();
           await ledger.stop();
           await boot.store.close();
         }

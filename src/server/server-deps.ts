@@ -14,7 +14,10 @@ import type { RevocationMesh } from '../gateway/revocation/revocation-mesh.ts';
 import type { StoreEpochs } from '../gateway/epochs/store-epochs.ts';
 
 /** The gateway's per-replica services (revocation and epoch views, workload auth, events). */
-export type GatewayServices = Pick<GatewayDeps, 'revocations' | 'epochs' | 'workloads' | 'events' | 'audience' | 'commitTimeoutMs'>;
+export type GatewayServices = Pick<GatewayDeps, 'revocations' | 'epochs' | 'workloads' | 'events' | 'audience' | 'commitTimeoutMs'> & {
+  /** Run the commit sweeper every this many ms while the server runs (`writ serve` does; tests drive it by hand). */
+  commitSweepIntervalMs?: number;
+};
 
 /** What the HTTP server needs; built by `writ serve`, or by tests. */
 export interface ServerDeps {

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { AuthorizeResponse } from '../../contracts/authorize.ts';
 import { authorizeExecution } from '../../gateway/authorize/authorize-execution.ts';
 import { authorizationStatus } from '../../gateway/commit/authorization-status.ts';
+import { CommitSweeper } from '../../gateway/commit/commit-sweeper.ts';
+import { addRevocation } from '../../gateway/revocation/revocation-store.ts';
 import type { GatewayDeps } from '../../gateway/gateway-deps.ts';
 import { AttestationVerifier } from '../../gateway/token/attestation-verifier.ts';
 import { WritError } from '../../errors/writ-error.ts';
@@ -53,6 +55,17 @@ export async function authorizeRoutes(app: FastifyInstance, deps: ServerDeps, se
   const gw = gatewayDepsOf(deps, services);
   const workload = requireWorkload({ store: deps.store, authenticator: deps.spiffe?.authenticator, audience: deps.spiffe?.audience ?? services.audience, clock: deps.clock });
   const tags = ['gateway'];
+  if (services.commitSweepIntervalMs) {
+    const sweeper = new CommitSweeper(gw, {
+      intervalMs: services.commitSweepIntervalMs,
+      // A compensated authorization's jti is revoked everywhere (it was consumed here already).
+      revokeJti: async (jti, reason) => {
+        await addRevocation({ store: deps.store, clock: deps.clock, actor: 'gateway' }, { kind: 'jti', value: jti, reason });
+      },
+    });
+    app.addHook('onReady', async () => sweeper.start());
+    app.addHook('onClose', async () => sweeper.stop());
+  }
   app.post(
     '/v1/authorize_execution',
     { schema: { response: { 200: AuthorizeResponse } }, config: { openapi: { summary: 'Verify an attestation token at the moment of execution (fail closed)', tags } } },
