@@ -16,6 +16,9 @@ import { authorizeRoutes } from './routes/authorize.ts';
 import { devCaRoutes } from '../identity/spiffe/dev-ca-routes.ts';
 import { revocationRoutes } from './routes/revocations.ts';
 import { epochRoutes } from './routes/epochs.ts';
+import { eventRoutes } from './routes/events.ts';
+import { installEventMetrics } from '../events/metrics.ts';
+import { gatewayDb } from '../gateway/tables.ts';
 import type { ServerDeps } from './server-deps.ts';
 
 /**
@@ -41,6 +44,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   installProblemHandlers(app);
   installOpenApi(app, deps.version);
   const metrics = installMetrics(app);
+  if (deps.events) installEventMetrics(metrics.registry, deps.events);
   app.get('/metrics', { config: { openapi: { hide: true } } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
@@ -55,6 +59,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => policyRoutes(scope, deps));
   await app.register(async (scope) => revocationRoutes(scope, deps));
   await app.register(async (scope) => epochRoutes(scope, deps));
+  const { events } = deps;
+  if (events) {
+    await app.register(async (scope) =>
+      eventRoutes(scope, deps, {
+        events: events.bus,
+        lookupAuthorization: async (id) => {
+          const row = await gatewayDb(deps.store.db).selectFrom('authorizations').select(['verdict', 'state', 'decision_hash']).where('authorization_id', '=', id).executeTakeFirst();
+          return row ? { committed: row.verdict === 'ALLOW' && row.state === 'committed', decision_hash: row.decision_hash ?? '' } : null;
+        },
+      }),
+    );
+  }
   const { gateway } = deps;
   if (gateway) await app.register(async (scope) => authorizeRoutes(scope, deps, gateway));
   const { spiffe } = deps;

@@ -13,7 +13,8 @@ import { createSpiffeRuntime } from '../identity/spiffe/spiffe-runtime.ts';
 import { httpsServerOptions } from '../identity/spiffe/tls.ts';
 import { RevocationMesh } from '../gateway/revocation/revocation-mesh.ts';
 import { StoreEpochs } from '../gateway/epochs/store-epochs.ts';
-import type { EnforcementEventSink } from '../events/enforcement-event.ts';
+import { createEventPipeline, type EventPipeline } from '../events/pipeline.ts';
+import { connect, type NatsConnection } from 'nats';
 
 /** A running server and how to stop it. */
 export interface RunningServer {
@@ -71,21 +72,28 @@ export async function runServer(config: WritConfig, options: { clock?: Clock; lo
     logger,
   });
   const epochs = new StoreEpochs({ store: boot.store, graceSeconds: config.epochGraceSeconds });
-  const events: EnforcementEventSink = { emit: (event) => logger.info({ event }, 'enforcement event') };
+  let events: EventPipeline | undefined;
+  let nats: NatsConnection | undefined;
   let app: FastifyInstance;
   try {
     await ledger.start();
     await revocations.start();
+    nats = config.events.natsSubject && config.natsUrl ? await connect({ servers: config.natsUrl.split(',') }) : undefined;
+    events = createEventPipeline({ config: config.events, store: boot.store, ledger, clock, logger, ...(nats ? { nats } : {}) });
+    await events.alerts.resumePending();
     const spiffe = await createSpiffeRuntime({ config, store: boot.store, clock, keyProvider: boot.keyProvider });
     if (spiffe.devCa) logger.warn({ trust_domain: spiffe.devCa.trustDomain }, 'DEV MODE: built-in SPIFFE dev CA is on (WRIT_SPIFFE_DEV_CA=0 turns it off)');
     const https = config.tls ? httpsServerOptions(config.tls, spiffe.bundles) : undefined;
     app = await buildServer({ config, store: boot.store, keyring: boot.keyring, clock, logger, ledger, version: WRIT_VERSION, oidc, ...(devIdp ? { devIdp } : {}), spiffe, ...(https ? { https } : {}),
       revocations,
       epochs,
-      gateway: { revocations, epochs, workloads: spiffe.authenticator, events, audience: spiffe.audience, commitSweepIntervalMs: 250 },
+      events: { bus: events.bus, alerts: events.alerts },
+      gateway: { revocations, epochs, workloads: spiffe.authenticator, events: events.bus, audience: spiffe.audience, commitSweepIntervalMs: 250 },
     });
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (err) {
+    await events?.close();
+    await nats?.drain().catch(() => undefined);
     await revocations.stop();
     await ledger.stop();
     await boot.store.close();
@@ -105,6 +113,8 @@ export async function runServer(config: WritConfig, options: { clock?: Clock; lo
         try {
           await app.close();
         } finally {
+          await events?.close();
+          await nats?.drain().catch(() => undefined);
           await revocations.stop();
           await ledger.stop();
           await boot.store.close();

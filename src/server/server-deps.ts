@@ -12,6 +12,8 @@ import type { SpiffeRuntime } from '../identity/spiffe/spiffe-runtime.ts';
 import type { HttpsServerOptions } from '../identity/spiffe/tls.ts';
 import type { RevocationMesh } from '../gateway/revocation/revocation-mesh.ts';
 import type { StoreEpochs } from '../gateway/epochs/store-epochs.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { AlertDispatcher } from '../events/alerts/alert-dispatcher.ts';
 
 /** The gateway's per-replica services (revocation and epoch views, workload auth, events). */
 export type GatewayServices = Pick<GatewayDeps, 'revocations' | 'epochs' | 'workloads' | 'events' | 'audience' | 'commitTimeoutMs'> & {
@@ -45,4 +47,6 @@ export interface ServerDeps {
   revocations?: RevocationMesh;
   /** Enforcement epochs. */
   epochs?: StoreEpochs;
+  /** Enforcement events and alerts (DESIGN §3.6). */
+  events?: { bus: EventBus; alerts: AlertDispatcher };
 }

@@ -55,6 +55,8 @@ export async function breakGlassRoutes(app: FastifyInstance, deps: ServerDeps): 
           ...(body.ttl_seconds !== undefined ? { ttl_seconds: body.ttl_seconds } : {}),
           scope: body.scope,
         });
+        // Every break-glass use alerts (DESIGN §3.10).
+        deps.events?.alerts.alertBreakGlass(r.use);
         return reply.code(201).send({ decision: { ...r.decision, status: effectiveStatus(r.decision, deps.clock.now()) }, break_glass: r.use, ledger: r.ledger });
       } catch (err) {
         if (err instanceof BreakGlassPolicyDenied) {
