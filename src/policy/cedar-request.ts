@@ -20,6 +20,7 @@
  * @module
  */
 import type { CedarContext } from './cedar.ts';
+import { NO_FIT } from './fit-value.ts';
 import type { EvaluationInput, ScopedSignal } from './intent.ts';
 import { WRIT_NAMESPACE, type SchemaModel } from './schema-model.ts';
 
@@ -95,17 +96,24 @@ const typeNames = new Map<string, string>();
  */
 export function flattenScoped(list: readonly ScopedSignal[]): CedarScopedSignal {
   let global = false;
-  const targets = new Set<string>();
-  const environments = new Set<string>();
+  const targets: string[] = [];
+  const environments: string[] = [];
   for (const s of list) {
     const t = s.targets ?? [];
     const e = s.environments ?? [];
     if (t.length === 0 && e.length === 0) global = true;
-    for (const x of t) targets.add(x);
-    for (const x of e) environments.add(x);
+    for (const x of t) targets.push(x);
+    for (const x of e) environments.push(x);
   }
-  return { global, targets: [...targets].sort(), environments: [...environments].sort() };
+  return { global, targets: uniqueSorted(targets), environments: uniqueSorted(environments) };
 }
+
+/** The strings of `list`, sorted and without repeats (a new array). */
+function uniqueSorted(list: readonly string[]): string[] {
+  return list.length < 2 ? [...list] : [...new Set(list)].sort();
+}
+
+const ACTION_TYPE = `${WRIT_NAMESPACE}::Action`;
 
 /**
  * Maps a checked evaluation input onto the bundle whose schema is `model`. Returns the
@@ -130,11 +138,8 @@ export function mapIntent(model: SchemaModel, input: EvaluationInput): { mapped:
   if (!action.resourceTypes.has(resourceType)) {
     return { errors: [`resource type ${JSON.stringify(intent.resource.type)} (${resourceType}) is not a target of ${JSON.stringify(intent.action_scope)}`] };
   }
-  const errors: string[] = [];
   const principalShape = model.entityShape(principalType);
-  if (principalShape) model.fit(principalShape)({}, 'principal (an intent gives no principal attributes)', errors);
   const shape = model.entityShape(resourceType);
-  const resourceAttrs = (shape ? model.fit(shape)(intent.resource.attrs ?? {}, 'resource.attrs', errors) : {}) as Record<string, unknown>;
   const x = intent.execution_identity;
   const full = {
     now: now.toISOString(),
@@ -146,15 +151,25 @@ export function mapIntent(model: SchemaModel, input: EvaluationInput): { mapped:
     signals: {
       phase_hold: flattenScoped(signals.phase_holds),
       incident: flattenScoped(signals.active_incidents),
-      trusted_mcp_servers: [...new Set(signals.trusted_mcp_servers)].sort(),
+      trusted_mcp_servers: uniqueSorted(signals.trusted_mcp_servers),
     },
   };
-  const context = (action.context ? model.fit(action.context)(full, 'context', errors) : {}) as CedarContext;
-  if (errors.length > 0) return { errors };
+  // Most intents fit: try the fits without diagnostics first, and run the ones that
+  // explain what is wrong only when something does not fit.
+  const attrs = intent.resource.attrs ?? {};
+  let resourceAttrs = (shape ? model.quickFit(shape)(attrs) : {}) as Record<string, unknown> | typeof NO_FIT;
+  let context = (action.context ? model.quickFit(action.context)(full) : {}) as CedarContext | typeof NO_FIT;
+  if ((principalShape && model.quickFit(principalShape)({}) === NO_FIT) || resourceAttrs === NO_FIT || context === NO_FIT) {
+    const errors: string[] = [];
+    if (principalShape) model.fit(principalShape)({}, 'principal (an intent gives no principal attributes)', errors);
+    resourceAttrs = (shape ? model.fit(shape)(attrs, 'resource.attrs', errors) : {}) as Record<string, unknown>;
+    context = (action.context ? model.fit(action.context)(full, 'context', errors) : {}) as CedarContext;
+    if (errors.length > 0) return { errors };
+  }
   return {
     mapped: {
       principal: { type: principalType, id: intent.principal.id },
-      action: { type: `${WRIT_NAMESPACE}::Action`, id: intent.action_scope },
+      action: { type: ACTION_TYPE, id: intent.action_scope },
       resource: { type: resourceType, id: intent.resource.id },
       resourceAttrs,
       context,

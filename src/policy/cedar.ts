@@ -19,7 +19,7 @@ import type { DetailedError } from '@cedar-policy/cedar-wasm/nodejs';
  * import type { AuthorizationAnswer, EntityJson } from './cedar.ts';
  * ```
  */
-export type { AuthorizationAnswer, Context as CedarContext, DetailedError, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+export type { AuthorizationAnswer, Context as CedarContext, DetailedError, EntityJson, PolicyJson } from '@cedar-policy/cedar-wasm/nodejs';
 
 /**
  * The Cedar functions Writ uses, re-exported unchanged from the Node build.

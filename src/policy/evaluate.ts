@@ -6,19 +6,19 @@
  *
  * Steps: check the input's shape (`check-intent.ts`); map it onto the bundle's schema
  * and type-check every declared value (`cedar-request.ts`); send Cedar the action's
- * policy slice and only the attributes those policies read (`action-plan.ts`); turn
- * Cedar's answer into a verdict and obligations (`verdict.ts`).
+ * policy slice and only the attributes those policies read (`action-plan.ts`), as a
+ * flat context when the slice allows it (`flat-slice.ts`); turn Cedar's answer into a
+ * verdict and obligations (`verdict.ts`).
  *
  * @module
  */
-import { cedarCall } from './action-plan.ts';
 import { cedar } from './cedar.ts';
 import { mapIntent } from './cedar-request.ts';
 import { isEvaluationInput } from './check-intent.ts';
 import type { CompiledBundle } from './compile-bundle.ts';
 import type { PolicyDecision } from './decision.ts';
 import type { EvaluationInput } from './intent.ts';
-import { prepareBundle } from './prepared-bundle.ts';
+import { decisionCall, prepareBundle } from './prepared-bundle.ts';
 import { decide, denyDecision } from './verdict.ts';
 
 /**
@@ -43,7 +43,7 @@ export function evaluateIntent(bundle: CompiledBundle, input: EvaluationInput): 
     if ('errors' in m) return denyDecision(hash, 'INVALID_REQUEST', [], m.errors);
     const plan = plans.get(input.intent.action_scope);
     if (!plan) return denyDecision(hash, 'EVALUATION_ERROR', [], [`no evaluation plan for ${JSON.stringify(input.intent.action_scope)}`]);
-    const answer = cedar.statefulIsAuthorized(cedarCall(plan, m.mapped));
+    const answer = cedar.statefulIsAuthorized(decisionCall(plan, m.mapped));
     return decide(hash, bundle.policies, answer);
   } catch (err) {
     return denyDecision(hash, 'EVALUATION_ERROR', [], [`evaluation failed: ${err instanceof Error ? err.message : String(err)}`]);

@@ -8,7 +8,7 @@
  * @module
  */
 import { cedar, cedarMessage } from './cedar.ts';
-import { compileFit, type Fit } from './fit-value.ts';
+import { compileFit, compileQuickFit, type Fit, type QuickFit } from './fit-value.ts';
 
 /**
  * The namespace every bundle declares its model in; the intent mapping targets it.
@@ -80,6 +80,7 @@ export class SchemaModel {
   readonly #json: Readonly<Record<string, NamespaceJson>>;
   readonly #entities: ReadonlyMap<string, SchemaType | null>;
   readonly #fits = new WeakMap<SchemaType, Fit>();
+  readonly #quickFits = new WeakMap<SchemaType, QuickFit>();
 
   constructor(json: Readonly<Record<string, NamespaceJson>>) {
     this.#json = json;
@@ -180,6 +181,24 @@ export class SchemaModel {
     if (!f) {
       f = compileFit((t) => this.resolve(t), type);
       this.#fits.set(type, f);
+    }
+    return f;
+  }
+
+  /**
+   * The {@link QuickFit} of a declared type (the same fit without diagnostics), compiled
+   * on first use and cached.
+   *
+   * @example
+   * ```ts
+   * model.quickFit(model.entityShape('Writ::Environment')!)({ tier: 'prod', extra: 1 }); // { tier: 'prod' }
+   * ```
+   */
+  quickFit(type: SchemaType): QuickFit {
+    let f = this.#quickFits.get(type);
+    if (!f) {
+      f = compileQuickFit((t) => this.resolve(t), type);
+      this.#quickFits.set(type, f);
     }
     return f;
   }
