@@ -16,6 +16,8 @@ import { StoreSubtreeReader, loadFrontier } from './store-subtree-reader.ts';
 /** Advisory lock keys: leadership (session) and batch serialisation (transaction). */
 const LEADER_LOCK = 0x57524c31; // 'WRL1'
 const BATCH_LOCK = 0x57524c32; // 'WRL2'
+/** How often the leader checks that its lock-holding session is alive. */
+const LEADER_HEARTBEAT_MS = 500;
 
 /** What an append returns once its entry is integrated and checkpointed. */
 export interface WriteConfirmation {
@@ -383,9 +385,20 @@ export class LedgerSequencer {
           }
           settled = true;
           resolve(true);
-          // Hold the session (and so the lock) until released.
-          await new Promise<void>((release) => {
-            this.#releaseLeader = release;
+          // Hold the session (and so the lock) until released. A liveness query on the
+          // held session notices when it died (server restart, network): the lock died
+          // with it, so leadership is given up here and won again by the loop.
+          await new Promise<void>((release, lost) => {
+            const beat = setInterval(() => {
+              sql`select 1`.execute(conn).catch((err: unknown) => {
+                clearInterval(beat);
+                lost(err);
+              });
+            }, LEADER_HEARTBEAT_MS);
+            this.#releaseLeader = () => {
+              clearInterval(beat);
+              release();
+            };
           });
           await sql`select pg_advisory_unlock(${LEADER_LOCK})`.execute(conn).catch(() => undefined);
         })

@@ -132,6 +132,13 @@ export async function openPostgresStore(
   });
   // An idle client's error (e.g. server restart) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor a checked-out client's: pg emits 'error' on a client whose connection dies while
+  // it is in use (mid-query, in a transaction, or held for a session lock), and the pool
+  // listens only while it is idle. The query still fails with the error, and the pool
+  // discards the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const store = makeStore('postgres', db, async () => undefined);
   try {

@@ -34,14 +34,9 @@ export function requireCaller(store: Store) {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([^\s]+)$/.exec(header) : null;
     if (!match) return sendProblem(reply, 401, 'UNAUTHENTICATED', 'authentication required');
-    const secret = match[1] as string;
     try {
-      if (secret.startsWith(WORKLOAD_SECRET_PREFIX)) {
-        const workload = await verifyWorkloadSecret(store.db, secret);
-        if (workload) request.caller = { kind: 'workload', workload };
-      } else if (await verifyAdminToken(store, secret)) {
-        request.caller = { kind: 'admin' };
-      }
+      const caller = await callerOfCredential(store, match[1] as string);
+      if (caller) request.caller = caller;
     } catch (err) {
       request.log.error({ err }, 'caller credential check failed');
       return sendProblem(reply, 503, 'STORE_UNAVAILABLE', 'authentication unavailable');
@@ -49,4 +44,22 @@ export function requireCaller(store: Store) {
     if (!request.caller) return sendProblem(reply, 401, 'UNAUTHENTICATED', 'authentication required');
     return undefined;
   };
+}
+
+/**
+ * The caller a stored bearer credential stands for: an interim workload credential
+ * (`writ_wl_…`) or the admin credential; null when it is neither or unknown. Throws
+ * when the store cannot be asked.
+ *
+ * @example
+ * ```ts
+ * const caller = await callerOfCredential(store, bearer); // { kind: 'admin' } | { kind: 'workload', … } | null
+ * ```
+ */
+export async function callerOfCredential(store: Store, secret: string): Promise<Caller | null> {
+  if (secret.startsWith(WORKLOAD_SECRET_PREFIX)) {
+    const workload = await verifyWorkloadSecret(store.db, secret);
+    return workload ? { kind: 'workload', workload } : null;
+  }
+  return (await verifyAdminToken(store, secret)) ? { kind: 'admin' } : null;
 }

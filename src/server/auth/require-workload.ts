@@ -1,12 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../common/clock.ts';
-import { verifyWorkloadSecret, WORKLOAD_SECRET_PREFIX, type Workload } from '../../engine/workloads/workload-credentials.ts';
+import { WORKLOAD_SECRET_PREFIX, type Workload } from '../../engine/workloads/workload-credentials.ts';
 import { peerCertificateChain } from '../../identity/spiffe/tls.ts';
 import type { WorkloadAuthenticator, WorkloadAuthFailure, WorkloadAuthResult } from '../../identity/spiffe/workload-authenticator.ts';
 import type { Store } from '../../store/store.ts';
 import { sendProblem } from '../problem.ts';
-import { verifyAdminToken } from './admin-credential.ts';
-import type { Caller } from './require-caller.ts';
+import { callerOfCredential, type Caller } from './require-caller.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -116,12 +115,8 @@ export function requireWorkload(options: RequireWorkloadOptions): Hook {
 
     if (secret.startsWith(WORKLOAD_SECRET_PREFIX) || secret.startsWith('writ_admin_')) {
       try {
-        if (secret.startsWith(WORKLOAD_SECRET_PREFIX)) {
-          const workload = await verifyWorkloadSecret(store.db, secret);
-          if (workload) request.caller = { kind: 'workload', workload };
-        } else if (await verifyAdminToken(store, secret)) {
-          request.caller = { kind: 'admin' };
-        }
+        const caller = await callerOfCredential(store, secret);
+        if (caller) request.caller = caller;
       } catch (err) {
         request.log.error({ err }, 'caller credential check failed');
         return sendProblem(reply, 503, 'STORE_UNAVAILABLE', 'authentication unavailable');

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { Command } from 'commander';
-import { ClientError, WritClient } from '../../../src/cli/client.ts';
+import { ClientError } from '../../../src/cli/client.ts';
 import { registerDecisionCommands } from '../../../src/cli/commands/decisions.ts';
-import type { CliContext } from '../../../src/cli/context.ts';
-import { createOutput } from '../../../src/cli/output.ts';
+import { runCommand } from '../../harness/cli-runner.ts';
 import { startTestServer, type TestServer } from '../../harness/test-server.ts';
 import { DEPLOY_SPIFFE_ID, promotionIntent } from '../helpers/intents.ts';
 
@@ -20,27 +17,9 @@ before(async () => {
 });
 after(async () => s.close());
 
-/** Runs one `writ …` command line against the test server; returns stdout. */
-async function run(json: boolean, env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  const ctx: CliContext = {
-    out: createOutput(json, sink, sink),
-    env,
-    config: () => {
-      throw new Error('unused');
-    },
-    client: () => new WritClient({ addr, home: s.home, token: s.adminToken }),
-  };
-  const program = new Command().exitOverride();
-  registerDecisionCommands(program, () => ctx);
-  await program.parseAsync(['node', 'writ', ...args]);
-  return text;
+/** Runs one `writ …` command line against the local server; returns stdout. */
+function run(json: boolean, env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
+  return runCommand(registerDecisionCommands, { addr, home: s.home, token: s.adminToken, json, env }, ...args);
 }
 
 test('a workload registers, submits an intent, reads the decision and gets its token from the CLI', async () => {

@@ -1,21 +1,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import { Command } from 'commander';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
-import { WritClient } from '../../../src/cli/client.ts';
 import { parseScope, registerSignalCommands } from '../../../src/cli/commands/signals.ts';
-import type { CliContext } from '../../../src/cli/context.ts';
-import { createOutput } from '../../../src/cli/output.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { installProblemHandlers } from '../../../src/server/problem.ts';
 import { signalRoutes } from '../../../src/server/routes/signals.ts';
 import { migrateToLatest } from '../../../src/store/migrate.ts';
 import { MIGRATIONS } from '../../../src/store/migrations/index.ts';
 import { signalsMigration } from '../../../src/store/migrations/004-signals.ts';
+import { runCommand } from '../../harness/cli-runner.ts';
 import { startTestServer, type TestServer } from '../../harness/test-server.ts';
 
 let s: TestServer;
@@ -38,26 +34,8 @@ after(async () => {
 });
 
 /** Runs one `writ …` command line against the local server; returns stdout. */
-async function run(json: boolean, ...args: string[]): Promise<string> {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  const ctx: CliContext = {
-    out: createOutput(json, sink, sink),
-    env: {},
-    config: () => {
-      throw new Error('unused');
-    },
-    client: () => new WritClient({ addr, home: s.home, token: s.adminToken }),
-  };
-  const program = new Command().exitOverride();
-  registerSignalCommands(program, () => ctx);
-  await program.parseAsync(['node', 'writ', ...args]);
-  return text;
+function run(json: boolean, ...args: string[]): Promise<string> {
+  return runCommand(registerSignalCommands, { addr, home: s.home, token: s.adminToken, json }, ...args);
 }
 
 test('parseScope: env: prefix names environments', () => {

@@ -1,18 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import pino from 'pino';
-import { WritClient } from '../../../src/cli/client.ts';
 import { registerRevocationCommands } from '../../../src/cli/commands/revoke.ts';
-import type { CliContext } from '../../../src/cli/context.ts';
-import { createOutput } from '../../../src/cli/output.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { RevocationMesh } from '../../../src/gateway/revocation/revocation-mesh.ts';
 import { installProblemHandlers } from '../../../src/server/problem.ts';
 import { revocationRoutes } from '../../../src/server/routes/revocations.ts';
+import { runCommand } from '../../harness/cli-runner.ts';
 import { startTestServer, type TestServer } from '../../harness/test-server.ts';
 import { migrateThrough007, newJti } from './helpers.ts';
 
@@ -130,26 +127,8 @@ test('GET lists with paging and reports this replica\'s view', async () => {
 });
 
 /** Runs one `writ …` command line against the local server; returns stdout. */
-async function run(json: boolean, ...args: string[]): Promise<string> {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  const ctx: CliContext = {
-    out: createOutput(json, sink, sink),
-    env: {},
-    config: () => {
-      throw new Error('unused');
-    },
-    client: () => new WritClient({ addr, home: s.home, token: s.adminToken }),
-  };
-  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-  registerRevocationCommands(program, () => ctx);
-  await program.parseAsync(['node', 'writ', ...args]);
-  return text;
+function run(json: boolean, ...args: string[]): Promise<string> {
+  return runCommand(registerRevocationCommands, { addr, home: s.home, token: s.adminToken, json, quiet: true }, ...args);
 }
 
 test('writ revoke jti|kid|agent and writ revocations list, with --json and without', async () => {
