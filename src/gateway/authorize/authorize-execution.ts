@@ -24,6 +24,7 @@ import { gatewayDb } from '../tables.ts';
 import { checkDrift } from './drift-guard.ts';
 import { checkAuthorizeRequest } from './request-check.ts';
 import { readGatewayState, type GatewayState } from './gateway-state.ts';
+import { STAND_IN } from '../commit/authorization-event.ts';
 
 /** The result of one authorize_execution call. */
 export interface AuthorizeOutcome {
@@ -206,7 +207,7 @@ async function respond(deps: GatewayDeps, authorizationId: string, req: Authoriz
     bundle = active?.policy_bundle_hash ?? UNKNOWN_BUNDLE;
   }
   const raw = (typeof body === 'object' && body !== null ? body : {}) as { decision_hash?: unknown };
-  const decisionHash = req?.decision_hash ?? (typeof raw.decision_hash === 'string' && raw.decision_hash.length >= 16 && raw.decision_hash.length <= 128 ? raw.decision_hash : 'missing-decision-hash');
+  const decisionHash = req?.decision_hash ?? (typeof raw.decision_hash === 'string' && raw.decision_hash.length >= 16 && raw.decision_hash.length <= 128 ? raw.decision_hash : STAND_IN.decisionHash);
   return {
     authorization_id: authorizationId,
     verdict: ev.denial ? 'DENY' : 'ALLOW',
@@ -224,12 +225,12 @@ function emitEvents(deps: GatewayDeps, authorizationId: string, req: AuthorizeRe
   const str = (v: unknown, min: number, fallback: string) => (typeof v === 'string' && v.length >= min && v.length <= 256 ? v : fallback);
   const base = {
     occurred_at: occurredAt,
-    decision_hash: ev.claims?.decision_hash ?? str(raw.decision_hash, 16, 'missing-decision-hash'),
-    token_jti: ev.claims?.jti ?? 'unverified-token',
+    decision_hash: ev.claims?.decision_hash ?? str(raw.decision_hash, 16, STAND_IN.decisionHash),
+    token_jti: ev.claims?.jti ?? STAND_IN.tokenJti,
     authorization_id: authorizationId,
-    action_scope: req?.action_scope ?? 'unknown',
-    region: str(x?.region, 2, 'unknown'),
-    agent_id: str(x?.agent_id ?? x?.spiffe_id, 3, 'unknown'),
+    action_scope: req?.action_scope ?? STAND_IN.unknown,
+    region: str(x?.region, 2, STAND_IN.unknown),
+    agent_id: str(x?.agent_id ?? x?.spiffe_id, 3, STAND_IN.unknown),
   };
   const emit = (event_type: EnforcementEventType, extra: Partial<EnforcementEvent> = {}) => {
     try {

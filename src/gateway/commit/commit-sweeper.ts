@@ -11,6 +11,7 @@
 import { sql } from 'kysely';
 import { enqueueInTransaction } from '../../ledger/sequencer.ts';
 import { ensureGatewayEntryTypes } from '../entry-types.ts';
+import { authorizationEvent } from './authorization-event.ts';
 import type { GatewayDeps } from '../gateway-deps.ts';
 import { gatewayDb } from '../tables.ts';
 
@@ -105,19 +106,7 @@ export class CommitSweeper {
     for (const r of late) {
       if (r.token_jti && this.#revokeJti) await this.#revokeJti(r.token_jti, 'ledger commit timeout').catch((err: unknown) => deps.logger?.error({ err, authorization_id: r.authorization_id }, 'could not revoke the jti of a compensated authorization'));
       deps.logger?.error({ authorization_id: r.authorization_id, decision_hash: r.decision_hash }, 'authorization not committed in time: compensated');
-      deps.events.emit({
-        event_id: deps.ids.newId('evt'),
-        event_type: 'compensation_triggered',
-        occurred_at: now.toISOString(),
-        decision_hash: r.decision_hash ?? 'missing-decision-hash',
-        token_jti: r.token_jti ?? 'unverified-token',
-        authorization_id: r.authorization_id,
-        action_scope: r.action_scope ?? 'unknown',
-        region: r.region ?? 'unknown',
-        agent_id: r.agent_id ?? r.spiffe_id ?? 'unknown',
-        denial_code: 'LEDGER_COMMIT_TIMEOUT',
-        details: { reason: 'COMPENSATED', timeout_ms: timeout },
-      });
+      deps.events.emit(authorizationEvent(deps, r, 'compensation_triggered', { denial_code: 'LEDGER_COMMIT_TIMEOUT', details: { reason: 'COMPENSATED', timeout_ms: timeout } }));
     }
     if (late.length > 0) deps.ledger.notify();
     const unbacked = await gatewayDb(deps.store.db)

@@ -4,6 +4,7 @@ import { AuthorizeResponse } from '../../contracts/authorize.ts';
 import { authorizeExecution } from '../../gateway/authorize/authorize-execution.ts';
 import { authorizationStatus } from '../../gateway/commit/authorization-status.ts';
 import { CommitSweeper } from '../../gateway/commit/commit-sweeper.ts';
+import { authorizationEvent } from '../../gateway/commit/authorization-event.ts';
 import { addRevocation } from '../../gateway/revocation/revocation-store.ts';
 import type { GatewayDeps } from '../../gateway/gateway-deps.ts';
 import { AttestationVerifier } from '../../gateway/token/attestation-verifier.ts';
@@ -107,18 +108,9 @@ export async function authorizeRoutes(app: FastifyInstance, deps: ServerDeps, se
       if (!row) throw new WritError('NOT_FOUND', 'no such authorization');
       // Only an ALLOW may start or complete; anything may be reported aborted.
       if (report.phase !== 'aborted' && row.verdict !== 'ALLOW') throw new WritError('CONFLICT', 'this authorization was denied', { reason: 'NOT_ALLOWED' });
-      const event = {
-        event_id: gw.ids.newId('evt'),
-        event_type: `execution_${report.phase}` as const,
-        occurred_at: gw.clock.now().toISOString(),
-        decision_hash: row.decision_hash ?? 'missing-decision-hash',
-        token_jti: row.token_jti ?? 'unverified-token',
-        authorization_id: row.authorization_id,
-        action_scope: row.action_scope ?? 'unknown',
-        region: row.region ?? 'unknown',
-        agent_id: row.agent_id ?? row.spiffe_id ?? 'unknown',
+      const event = authorizationEvent(gw, row, `execution_${report.phase}`, {
         details: { ...(report.exit_code !== undefined ? { exit_code: report.exit_code } : {}), ...(report.reason ? { reason: report.reason } : {}) },
-      };
+      });
       gw.events.emit(event);
       request.log.info({ authorization_id: id, phase: report.phase, exit_code: report.exit_code }, 'execution reported');
       return reply.code(202).send({ event_id: event.event_id, event_type: event.event_type });
