@@ -11,7 +11,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { systemClock } from '../../src/common/clock.ts';
 import { cryptoIdSource } from '../../src/common/ids.ts';
 import { Keyring } from '../../src/crypto/keyring/keyring.ts';
@@ -22,6 +21,7 @@ import { submitIntent } from '../../src/engine/decisions/submit-intent.ts';
 import { ATTESTATION_TOKEN_TYP, attestationClaims } from '../../src/engine/tokens/claims.ts';
 import { LedgerSequencer } from '../../src/ledger/sequencer.ts';
 import { openPostgresStore } from '../../src/store/open-store.ts';
+import { scratchDatabase } from '../scratch-database.ts';
 import { round, type BenchContext, type BenchResult, type BenchSuite } from '../result.ts';
 
 const SPIFFE = 'spiffe://bench.example/ci/deploy';
@@ -54,21 +54,11 @@ async function load(port: number, bodies: string[], opts: { rate?: number; secon
 }
 
 async function run(ctx: BenchContext): Promise<BenchResult[]> {
-  const name = `writ_bench_http_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = new URL(ctx.postgresUrl);
-  admin.pathname = '/postgres';
-  const q = async (sql: string) => {
-    const c = new pg.Client({ connectionString: admin.toString() });
-    await c.connect();
-    try { await c.query(sql); } finally { await c.end(); }
-  };
-  await q(`create database ${name}`);
-  const url = new URL(ctx.postgresUrl);
-  url.pathname = `/${name}`;
+  const db = await scratchDatabase(ctx, 'http');
   const masterKey = randomBytes(32);
   const children: ChildProcess[] = [];
   try {
-    const store = await openPostgresStore(url.toString());
+    const store = await openPostgresStore(db.url);
     const keyring = new Keyring({ store, provider: new LocalKeyProvider(masterKey), clock: systemClock });
     await keyring.ensureActiveKey('token');
     await keyring.ensureActiveKey('ledger');
@@ -87,7 +77,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
       bodies.push(JSON.stringify({ decision_hash: decision.decision_hash, attestation_token: token, action_scope: 'promotion', execution_identity: IDENTITY, requested_at: new Date().toISOString() }));
     }
     await store.close();
-    const gw = await startChild({ WRIT_BENCH_DATABASE: url.toString(), WRIT_BENCH_MASTER_KEY: masterKey.toString('hex') });
+    const gw = await startChild({ WRIT_BENCH_DATABASE: db.url, WRIT_BENCH_MASTER_KEY: masterKey.toString('hex') });
     children.push(gw.child);
     const bare = await startChild({ BARE: '1' });
     children.push(bare.child);
@@ -110,7 +100,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
-    await q(`drop database if exists ${name} with (force)`).catch(() => undefined);
+    await db.drop().catch(() => undefined);
   }
 }
 

@@ -32,7 +32,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { systemClock } from '../../src/common/clock.ts';
 import { Keyring } from '../../src/crypto/keyring/keyring.ts';
 import { LocalKeyProvider } from '../../src/crypto/keyring/local-key-provider.ts';
@@ -47,6 +46,7 @@ import { verifyLedger } from '../../src/ledger/verify/verify-ledger.ts';
 import { openPgliteStore, openPostgresStore } from '../../src/store/open-store.ts';
 import type { Database } from '../../src/store/schema.ts';
 import type { Store } from '../../src/store/store.ts';
+import { scratchDatabase } from '../scratch-database.ts';
 import { round, throughput, type BenchContext, type BenchResult, type BenchSuite } from '../result.ts';
 
 const ORIGIN = 'writ.bench/ledger';
@@ -72,23 +72,9 @@ export async function openBenchStore(kind: 'pglite' | 'postgres', ctx: BenchCont
     store = await openPgliteStore({ dataDir: join(dir, 'data') });
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   } else {
-    const name = `writ_bench_ledger_${process.pid}_${randomBytes(3).toString('hex')}`;
-    const admin = new URL(ctx.postgresUrl);
-    admin.pathname = '/postgres';
-    const run = async (q: string) => {
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      try {
-        await c.query(q);
-      } finally {
-        await c.end();
-      }
-    };
-    await run(`create database ${name}`);
-    const url = new URL(ctx.postgresUrl);
-    url.pathname = `/${name}`;
-    store = await openPostgresStore(url.toString());
-    cleanup = () => run(`drop database if exists ${name} with (force)`);
+    const db = await scratchDatabase(ctx, 'ledger');
+    store = await openPostgresStore(db.url);
+    cleanup = db.drop;
   }
   const keyring = new Keyring({ store, provider: new LocalKeyProvider(randomBytes(32)), clock: systemClock });
   await keyring.ensureActiveKey('ledger');

@@ -28,6 +28,7 @@ import { MIGRATIONS } from '../../src/store/migrations/index.ts';
 import { revocationsMigration } from '../../src/store/migrations/007-revocations.ts';
 import { openPostgresStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { scratchDatabase } from '../scratch-database.ts';
 import { round, type BenchContext, type BenchResult, type BenchSuite } from '../result.ts';
 
 const FLOOR_CHANNEL = 'writ_bench_floor';
@@ -37,26 +38,6 @@ const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
-
-/** A scratch PostgreSQL database migrated through 007; `drop` removes it. */
-async function scratchDatabase(ctx: BenchContext): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `writ_bench_revocation_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = new URL(ctx.postgresUrl);
-  admin.pathname = '/postgres';
-  const run = async (q: string) => {
-    const c = new pg.Client({ connectionString: admin.toString() });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`create database ${name}`);
-  const url = new URL(ctx.postgresUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
-}
 
 /** Resolves when `mesh` has `value` (a jti) in its view. */
 function seenBy(mesh: RevocationMesh, value: string): Promise<void> {
@@ -119,7 +100,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
   }
   const n = ctx.quick ? 200 : 2000;
   const warm = ctx.quick ? 20 : 100;
-  const db = await scratchDatabase(ctx);
+  const db = await scratchDatabase(ctx, 'revocation');
   const stores: Store[] = [];
   const meshes: RevocationMesh[] = [];
   const clients: pg.Client[] = [];
