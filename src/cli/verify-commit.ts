@@ -47,3 +47,51 @@ export async function verifyCommitProof(
   const ok = verifyInclusion(c.leafHash, c.seq, c.treeSize, c.proof.map((h) => new Uint8Array(Buffer.from(h, 'base64'))), root);
   if (!ok) throw new WritError('PROOF_INVALID', 'inclusion proof does not verify');
 }
+
+/** An authorization's status as `GET /v1/authorizations/{id}` reports it. */
+export interface AuthorizationStatusWire {
+  authorization_id: string;
+  verdict: 'ALLOW' | 'DENY';
+  state: 'pending' | 'committed' | 'compensated' | 'denied';
+  denial_code: string | null;
+  commit: { seq: number; leaf_hash: string; checkpoint: { tree_size: number; note: string }; inclusion_proof: string[] } | null;
+}
+
+/**
+ * Polls an authorization until it leaves `pending` or `timeoutMs` passes; returns the
+ * last status seen (undefined when none came back).
+ *
+ * @example
+ * ```ts
+ * const st = await waitForCommit(client, id, 30_000);
+ * if (st?.state === 'committed') await verifyAuthorizationCommit(client, st.commit!, pinned);
+ * ```
+ */
+export async function waitForCommit(client: WritClient, authorizationId: string, timeoutMs: number): Promise<AuthorizationStatusWire | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let st: AuthorizationStatusWire | undefined;
+  while (Date.now() < deadline) {
+    st = await client.get<AuthorizationStatusWire>(`/v1/authorizations/${encodeURIComponent(authorizationId)}`);
+    if (st.state !== 'pending') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return st;
+}
+
+/**
+ * Verifies an authorization's commit (its leaf in the tree of the signed checkpoint).
+ *
+ * @throws {WritError} `CHECKPOINT_INVALID` or `PROOF_INVALID`.
+ *
+ * @example
+ * ```ts
+ * await verifyAuthorizationCommit(client, st.commit, opts.verifierKey);
+ * ```
+ */
+export function verifyAuthorizationCommit(client: WritClient, commit: NonNullable<AuthorizationStatusWire['commit']>, pinnedKey?: string): Promise<void> {
+  return verifyCommitProof(
+    client,
+    { seq: commit.seq, leafHash: new Uint8Array(Buffer.from(commit.leaf_hash.replace(/^sha256:/, ''), 'hex')), treeSize: commit.checkpoint.tree_size, note: commit.checkpoint.note, proof: commit.inclusion_proof },
+    pinnedKey,
+  );
+}

@@ -4,7 +4,7 @@ import { hashCanonical } from '../../crypto/hash.ts';
 import { ClientError, WritClient } from '../client.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
-import { verifyCommitProof } from '../verify-commit.ts';
+import { verifyAuthorizationCommit, waitForCommit } from '../verify-commit.ts';
 
 interface Step {
   step: string;
@@ -95,15 +95,10 @@ export function registerDemoCommand(program: Command, ctx: () => CliContext): vo
 
       // 6. The ledger commit, verified against the signed checkpoint.
       const id = authorized.response.authorization_id;
-      let status: { state: string; commit: { seq: number; leaf_hash: string; checkpoint: { tree_size: number; note: string }; inclusion_proof: string[] } | null } | undefined;
-      for (let i = 0; i < 300; i++) {
-        status = await workload.get(`/v1/authorizations/${id}`);
-        if (status?.state !== 'pending') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const status = await waitForCommit(workload, id, 30_000);
       if (!status?.commit) throw new ClientError('LEDGER_COMMIT_TIMEOUT', `authorization ${id} was not committed (${status?.state ?? 'no answer'})`);
       const cm = status.commit;
-      await verifyCommitProof(workload, { seq: cm.seq, leafHash: new Uint8Array(Buffer.from(cm.leaf_hash.replace(/^sha256:/, ''), 'hex')), treeSize: cm.checkpoint.tree_size, note: cm.checkpoint.note, proof: cm.inclusion_proof });
+      await verifyAuthorizationCommit(workload, cm);
       print({ step: 'commit', request: { method: 'GET', path: `/v1/authorizations/${id}` }, response: status, note: 'inclusion proof verified against the signed checkpoint' }, `6. committed at seq ${cm.seq} in a tree of ${cm.checkpoint.tree_size}: inclusion proof verified`);
 
       // 7. Execution, reported before and after.

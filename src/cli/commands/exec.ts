@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ClientError, WritClient } from '../client.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
-import { verifyCommitProof } from '../verify-commit.ts';
+import { verifyAuthorizationCommit, waitForCommit } from '../verify-commit.ts';
 
 interface AuthorizeOptions {
   token: string;
@@ -13,14 +13,6 @@ interface AuthorizeOptions {
   svid?: string;
   credential?: string;
   actionScope?: string;
-}
-
-interface AuthorizationStatusWire {
-  authorization_id: string;
-  verdict: 'ALLOW' | 'DENY';
-  state: 'pending' | 'committed' | 'compensated' | 'denied';
-  denial_code: string | null;
-  commit: { seq: number; leaf_hash: string; checkpoint: { tree_size: number; note: string }; inclusion_proof: string[] } | null;
 }
 
 const readText = (file: string, what: string): string => {
@@ -111,13 +103,7 @@ export function registerExecCommands(program: Command, ctx: () => CliContext): v
       const report = (phase: 'started' | 'completed' | 'aborted', extra: Record<string, unknown> = {}) =>
         client.post(`/v1/authorizations/${encodeURIComponent(id)}/execution`, { phase, ...extra }).catch((err: unknown) => c.out.info(`writ exec: could not report ${phase}: ${(err as Error).message}`));
       // Wait for the commit: no execution without its ledger commit (invariant 2).
-      const deadline = Date.now() + opts.commitTimeout * 1000;
-      let st: AuthorizationStatusWire | undefined;
-      while (Date.now() < deadline) {
-        st = await client.get<AuthorizationStatusWire>(`/v1/authorizations/${encodeURIComponent(id)}`);
-        if (st.state !== 'pending') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const st = await waitForCommit(client, id, opts.commitTimeout * 1000);
       if (!st || st.state !== 'committed' || !st.commit) {
         await report('aborted', { reason: st?.state === 'compensated' ? 'COMPENSATED' : 'LEDGER_COMMIT_TIMEOUT' });
         c.out.result({ step: 'commit', authorization_id: id, state: st?.state ?? 'unknown' }, () => `writ exec: authorization ${id} not committed (${st?.state ?? 'no answer'}); not running ${command[0]}`);
@@ -125,7 +111,7 @@ export function registerExecCommands(program: Command, ctx: () => CliContext): v
         return;
       }
       try {
-        await verifyCommitProof(client, { seq: st.commit.seq, leafHash: new Uint8Array(Buffer.from(st.commit.leaf_hash.replace(/^sha256:/, ''), 'hex')), treeSize: st.commit.checkpoint.tree_size, note: st.commit.checkpoint.note, proof: st.commit.inclusion_proof }, opts.verifierKey);
+        await verifyAuthorizationCommit(client, st.commit, opts.verifierKey);
       } catch (err) {
         await report('aborted', { reason: 'PROOF_INVALID' });
         throw err;
