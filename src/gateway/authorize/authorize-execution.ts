@@ -104,9 +104,9 @@ export async function authorizeExecution(deps: GatewayDeps, body: unknown, prese
   let ev: Evaluated = { denial: null, claims: null, decision: null };
   let outboxId: number | undefined;
   try {
-    if (!req) {
-      ev.denial = deny(checked.ok ? 'TOKEN_INVALID' : checked.code === 'MISSING_DECISION_HASH' ? 'MISSING_DECISION_HASH' : 'TOKEN_INVALID', 'MALFORMED_REQUEST');
-    } else {
+    if (!checked.ok) {
+      ev.denial = deny(checked.code === 'MISSING_DECISION_HASH' ? 'MISSING_DECISION_HASH' : 'TOKEN_INVALID', 'MALFORMED_REQUEST');
+    } else if (req) {
       ev = await verify(deps, req, presented, now);
       if (!ev.denial) {
         // 8. Consume the jti and write the authorization record (outbox) in one transaction.
@@ -124,10 +124,26 @@ export async function authorizeExecution(deps: GatewayDeps, body: unknown, prese
     ev.denial = deny('DRIFT_DETECTED', 'INTERNAL_ERROR');
   }
 
-  const response = await respond(deps, authorizationId, req, body, ev, evaluatedAt, now);
+  let response: AuthorizeResponse;
+  try {
+    response = await respond(deps, authorizationId, req, body, ev, evaluatedAt, now);
+  } catch (err) {
+    // No answer can be formed from what was evaluated: the only safe answer is a DENY.
+    deps.logger?.error({ err, authorization_id: authorizationId }, 'authorize_execution response failed: deny');
+    ev.denial = deny('DRIFT_DETECTED', 'INTERNAL_ERROR');
+    response = {
+      authorization_id: authorizationId,
+      verdict: 'DENY',
+      denial_code: ev.denial.code,
+      decision_hash: STAND_IN.decisionHash,
+      policy_bundle_hash: UNKNOWN_BUNDLE,
+      enforcement_epoch: { value: 1, state: 'deprecate', grace_window_seconds: 0 },
+      evaluated_at: evaluatedAt,
+    };
+  }
   if (ev.denial) await recordDeny(deps, authorizationId, req, body, ev, now);
   emitEvents(deps, authorizationId, req, body, ev, evaluatedAt);
-  if (!req) return { status: 400, response, denial: ev.denial, detail: checked.ok ? '' : checked.detail };
+  if (!checked.ok) return { status: 400, response, denial: ev.denial, detail: checked.detail };
   return { status: 200, response, denial: ev.denial, ...(outboxId !== undefined ? { outbox_id: outboxId } : {}) };
 }
 
