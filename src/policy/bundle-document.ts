@@ -84,6 +84,13 @@ export interface BundleTestExpectation {
  */
 export interface BundleTestCase {
   name: string;
+  /**
+   * The decision class this case demonstrates (e.g. `production_promotion`), when it is
+   * one of the classes the policy lifecycle requires tests for
+   * (`src/policy/lifecycle/required-classes.ts`). Optional; absent from the document
+   * when not given.
+   */
+  class?: string;
   intent: Intent;
   signals: PolicySignals;
   now: string;

@@ -319,6 +319,9 @@ function checkExpectation(expect: unknown, policies: ReadonlyMap<string, Compile
   if (o.break_glass_allowed !== undefined && typeof o.break_glass_allowed !== 'boolean') say('expect.obligations.break_glass_allowed: expected true or false');
 }
 
+/** A test case's optional decision class (`src/policy/lifecycle/required-classes.ts`). */
+const CASE_CLASS = /^[a-z][a-z0-9_]{0,63}$/;
+
 function checkTests(
   doc: BundleDocument,
   model: SchemaModel | null,
@@ -336,8 +339,9 @@ function checkTests(
         say('expected a mapping with name, intent, signals, now, expect');
         return;
       }
-      for (const k of unknownKeys(c, ['name', 'intent', 'signals', 'now', 'expect'])) say(`${k}: unknown field`);
+      for (const k of unknownKeys(c, ['name', 'class', 'intent', 'signals', 'now', 'expect'])) say(`${k}: unknown field`);
       if (typeof c.name !== 'string' || c.name.trim() === '') say('name: expected a non-empty string');
+      if (c.class !== undefined && (typeof c.class !== 'string' || !CASE_CLASS.test(c.class))) say('class: expected a decision class id in snake_case, e.g. production_promotion');
       else if (names.has(c.name)) say('name is used twice in this file');
       else names.add(c.name);
       for (const e of checkIntent(c.intent)) say(e);
