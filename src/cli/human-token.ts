@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import { ClientError, WritClient } from './client.ts';
 import type { CliContext } from './context.ts';
 
@@ -45,4 +46,30 @@ export async function humanIdToken(ctx: CliContext, options: HumanTokenOptions, 
  */
 export function humanClient(ctx: CliContext, idToken: string): WritClient {
   return new WritClient({ addr: ctx.client().addr, home: '', token: idToken, env: {} });
+}
+
+/**
+ * The local admin credential, or the person named by `--dev-user` / `--id-token-file`.
+ *
+ * @example
+ * ```ts
+ * const client = await clientFor(ctx, { devUser: 'carol' });
+ * ```
+ */
+export async function clientFor(ctx: CliContext, options: HumanTokenOptions): Promise<WritClient> {
+  return options.devUser || options.idTokenFile ? humanClient(ctx, await humanIdToken(ctx, options)) : ctx.client();
+}
+
+/**
+ * Adds `--dev-user` and `--id-token-file` (who acts) to a command.
+ *
+ * @example
+ * ```ts
+ * identityOptions(policy.command('bundles')).action(async (opts: HumanTokenOptions) => …);
+ * ```
+ */
+export function identityOptions(cmd: Command): Command {
+  return cmd
+    .option('--dev-user <name>', 'act as this dev identity provider user (dev mode only); default: the local admin credential')
+    .option('--id-token-file <file>', 'act as the person whose OIDC ID token is in this file');
 }

@@ -87,4 +87,23 @@ export interface WritConfig {
   tls: TlsFilesConfig | undefined;
   /** Enforcement event sinks and alert targets. */
   events: EventsConfig;
+  /** The governed policy lifecycle (`WRIT_POLICY_*`). */
+  policyLifecycle: PolicyLifecycleConfig;
+}
+
+/**
+ * The governed policy lifecycle's settings.
+ *
+ * @example
+ * ```ts
+ * const p: PolicyLifecycleConfig = { approverGroups: ['platform-security'], shadowMinHours: 24, requireShadow: true };
+ * ```
+ */
+export interface PolicyLifecycleConfig {
+  /** Groups a policy's `@approver_groups` may name (`WRIT_POLICY_APPROVER_GROUPS`, comma-separated); lint refuses others. */
+  approverGroups: string[];
+  /** Default minimum observation time of a shadow run before its candidate may be activated (`WRIT_POLICY_SHADOW_MIN_HOURS`, default 24). */
+  shadowMinHours: number;
+  /** Refuse to activate a bundle that was never active unless a shadow run of it met its criteria (`WRIT_POLICY_REQUIRE_SHADOW`; default on in production, off in dev). */
+  requireShadow: boolean;
 }

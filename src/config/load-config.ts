@@ -31,6 +31,9 @@ const YAML_KEYS = {
   events_nats_subject: 'WRIT_EVENTS_NATS_SUBJECT',
   pagerduty_url: 'WRIT_PAGERDUTY_URL',
   runbook_base_url: 'WRIT_RUNBOOK_BASE_URL',
+  policy_approver_groups: 'WRIT_POLICY_APPROVER_GROUPS',
+  policy_shadow_min_hours: 'WRIT_POLICY_SHADOW_MIN_HOURS',
+  policy_require_shadow: 'WRIT_POLICY_REQUIRE_SHADOW',
 } as const;
 
 /** Secrets that are read from the environment only; `writ.yaml` refuses them. */
@@ -101,6 +104,26 @@ function parseNatsUrl(key: string, value: string): string {
     }
   }
   return servers.join(',');
+}
+
+/** The approver groups policies may name when `WRIT_POLICY_APPROVER_GROUPS` is not set. */
+export const DEFAULT_APPROVER_GROUPS: readonly string[] = ['platform-engineering', 'platform-security', 'release-management', 'security-officer'];
+
+/** The governed policy lifecycle: known approver groups, shadow-mode criteria. */
+function parsePolicyLifecycleConfig(get: (key: string) => string | undefined, mode: WritMode): WritConfig['policyLifecycle'] {
+  const groupsRaw = get('WRIT_POLICY_APPROVER_GROUPS');
+  const approverGroups = groupsRaw === undefined ? [...DEFAULT_APPROVER_GROUPS] : groupsRaw.split(',').map((g) => g.trim()).filter((g) => g !== '');
+  for (const g of approverGroups) if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(g)) throw invalid('WRIT_POLICY_APPROVER_GROUPS', 'comma-separated group names (letters, digits, . _ -)', g);
+  if (approverGroups.length === 0) throw invalid('WRIT_POLICY_APPROVER_GROUPS', 'at least one group', groupsRaw);
+  const hoursRaw = get('WRIT_POLICY_SHADOW_MIN_HOURS') ?? '24';
+  const shadowMinHours = Number(hoursRaw);
+  if (!/^\d+(\.\d+)?$/.test(hoursRaw) || shadowMinHours > 24 * 90) throw invalid('WRIT_POLICY_SHADOW_MIN_HOURS', 'hours from 0 to 2160', hoursRaw);
+  const requireRaw = get('WRIT_POLICY_REQUIRE_SHADOW');
+  return {
+    approverGroups: [...new Set(approverGroups)].sort(),
+    shadowMinHours,
+    requireShadow: requireRaw === undefined ? mode === 'production' : parseSwitch('WRIT_POLICY_REQUIRE_SHADOW', requireRaw),
+  };
 }
 
 /** NATS and the revocation / epoch settings of the gateway. */
@@ -279,6 +302,7 @@ export function loadConfig(options: LoadConfigOptions = {}): WritConfig {
     spiffe: parseSpiffeConfig({ section: yaml.spiffe, env, cwd, mode }),
     tls: parseTlsFiles(get, cwd),
     events: parseEventsConfig(env, get),
+    policyLifecycle: parsePolicyLifecycleConfig(get, mode),
   };
   assertProductionReady(config);
   return config;

@@ -57,7 +57,12 @@ export type ActiveBundleResponse = Static<typeof ActiveBundleResponse>;
 
 /** Body of `POST /v1/policy/activations`. */
 export const ActivationBody = Type.Object(
-  { policy_bundle_hash: Ref, justification: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) },
+  {
+    policy_bundle_hash: Ref,
+    justification: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    /** The requester's `writ.policy-lifecycle.version-manifest.v1` (git provenance); the server writes one when absent. */
+    version_manifest: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  },
   { additionalProperties: false },
 );
 /** Body of `POST /v1/policy/activations`. */

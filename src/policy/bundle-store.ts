@@ -152,7 +152,8 @@ export async function getActiveBundle(db: PolicyDb): Promise<ActiveBundle | null
 /**
  * Makes a stored bundle the active one, in the caller's transaction, and returns the
  * previously active hash. Not governed by itself: the `policy.activate` decision path
- * calls it (with the ledger entry in the same transaction).
+ * calls it (with the ledger entry in the same transaction). Every change is also
+ * appended to `policy_activation_history` (with the decision that made it, if any).
  *
  * @throws {WritError} `NOT_FOUND` when no bundle with this hash is stored.
  *
@@ -161,7 +162,7 @@ export async function getActiveBundle(db: PolicyDb): Promise<ActiveBundle | null
  * await store.transaction((trx) => setActiveBundle(trx, hash, clock.now())); // { previous: null }
  * ```
  */
-export async function setActiveBundle(trx: Transaction<Database>, hash: string, activatedAt: Date): Promise<{ previous: string | null }> {
+export async function setActiveBundle(trx: Transaction<Database>, hash: string, activatedAt: Date, decisionId: string | null = null): Promise<{ previous: string | null }> {
   requireRef(hash);
   const t = trx;
   const exists = await t.selectFrom('policy_bundles').select('policy_bundle_hash').where('policy_bundle_hash', '=', hash).executeTakeFirst();
@@ -171,6 +172,11 @@ export async function setActiveBundle(trx: Transaction<Database>, hash: string, 
     .insertInto('policy_active')
     .values({ singleton: true, policy_bundle_hash: hash, activated_at: activatedAt })
     .onConflict((oc) => oc.column('singleton').doUpdateSet({ policy_bundle_hash: hash, activated_at: activatedAt }))
+    .execute();
+  // The history the rollback plan reads: which bundle was active when, and by which decision.
+  await t
+    .insertInto('policy_activation_history')
+    .values({ policy_bundle_hash: hash, previous_policy_bundle_hash: current?.policy_bundle_hash ?? null, decision_id: decisionId, activated_at: activatedAt })
     .execute();
   return { previous: current?.policy_bundle_hash ?? null };
 }

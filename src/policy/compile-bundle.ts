@@ -341,9 +341,9 @@ function checkTests(
       }
       for (const k of unknownKeys(c, ['name', 'class', 'intent', 'signals', 'now', 'expect'])) say(`${k}: unknown field`);
       if (typeof c.name !== 'string' || c.name.trim() === '') say('name: expected a non-empty string');
-      if (c.class !== undefined && (typeof c.class !== 'string' || !CASE_CLASS.test(c.class))) say('class: expected a decision class id in snake_case, e.g. production_promotion');
       else if (names.has(c.name)) say('name is used twice in this file');
       else names.add(c.name);
+      if (c.class !== undefined && (typeof c.class !== 'string' || !CASE_CLASS.test(c.class))) say('class: expected a decision class id in snake_case, e.g. production_promotion');
       for (const e of checkIntent(c.intent)) say(e);
       const scope = isPlainObject(c.intent) ? c.intent.action_scope : undefined;
       if (model && typeof scope === 'string' && !model.actions.has(scope)) {

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { installProblemHandlers } from './problem.ts';
 import { installMetrics } from './metrics.ts';
+import { installLifecycleMetrics } from './lifecycle-metrics.ts';
 import { installOpenApi } from './openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -11,6 +12,7 @@ import { decisionRoutes } from './routes/decisions.ts';
 import { devIdpRoutes } from './routes/dev-idp.ts';
 import { breakGlassRoutes } from './routes/break-glass.ts';
 import { policyRoutes } from './routes/policy.ts';
+import { policyLifecycleRoutes } from './routes/policy-lifecycle.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
 import { devCaRoutes } from '../identity/spiffe/dev-ca-routes.ts';
@@ -45,6 +47,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   installOpenApi(app, deps.version);
   const metrics = installMetrics(app);
   if (deps.events) installEventMetrics(metrics.registry, deps.events);
+  installLifecycleMetrics(metrics.registry, deps.store.db, deps.clock);
   app.get('/metrics', { config: { openapi: { hide: true } } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
@@ -57,6 +60,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => approvalRoutes(scope, deps));
   await app.register(async (scope) => breakGlassRoutes(scope, deps));
   await app.register(async (scope) => policyRoutes(scope, deps));
+  await app.register(async (scope) => policyLifecycleRoutes(scope, deps));
   await app.register(async (scope) => revocationRoutes(scope, deps));
   await app.register(async (scope) => epochRoutes(scope, deps));
   const { events } = deps;

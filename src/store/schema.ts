@@ -92,6 +92,16 @@ export interface PolicyActiveTable {
   activated_at: Timestamp;
 }
 
+/** `policy_activation_history`: one row per change of the active bundle (append-only, migration 010). */
+export interface PolicyActivationHistoryTable {
+  seq: Generated<number>;
+  policy_bundle_hash: string;
+  previous_policy_bundle_hash: string | null;
+  /** The approved `policy.activate` decision; null for the bootstrap default. */
+  decision_id: string | null;
+  activated_at: Timestamp;
+}
+
 /** Every table Writ owns, for Kysely's typing. */
 export interface Database {
   writ_meta: WritMetaTable;
@@ -104,4 +114,5 @@ export interface Database {
   ledger_outbox: LedgerOutboxTable;
   policy_bundles: PolicyBundlesTable;
   policy_active: PolicyActiveTable;
+  policy_activation_history: PolicyActivationHistoryTable;
 }

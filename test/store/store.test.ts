@@ -20,7 +20,7 @@ test(`store kind is ${TEST_STORE_KIND}`, () => {
 
 test('migrations are applied and re-running them is a no-op', async () => {
   const rows = await sql<{ name: string }>`select name from writ_migrations order by name`.execute(store.db);
-  assert.deepEqual(rows.rows.map((r) => r.name), ['001-foundation', '002-ledger', '003-policy', '004-signals', '005-engine', '006-gateway', '007-revocations', '008-events', '009-spiffe']);
+  assert.deepEqual(rows.rows.map((r) => r.name), ['001-foundation', '002-ledger', '003-policy', '004-signals', '005-engine', '006-gateway', '007-revocations', '008-events', '009-spiffe', '010-policy-lifecycle']);
   assert.deepEqual(await migrateToLatest(store.db as unknown as Kysely<unknown>), []);
 });
 

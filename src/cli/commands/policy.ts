@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DecisionWire } from '../../contracts/decisions.ts';
 import type { ApplyActivationResponse, BundleListResponse, PushBundleResponse } from '../../contracts/policy.ts';
@@ -18,10 +19,12 @@ import { runBundleTests, type BundleTestReport } from '../../policy/bundle-tests
 import type { BundleCheck } from '../../policy/compile-bundle.ts';
 import { inspectBundleDir } from '../../policy/load-bundle.ts';
 import { formatProblem, type BundleProblem } from '../../policy/problems.ts';
-import type { WritClient } from '../client.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
-import { humanClient, humanIdToken, type HumanTokenOptions } from '../human-token.ts';
+import { registerPolicyDryRunCommand } from './policy-dry-run.ts';
+import { registerPolicyReadinessCommand } from './policy-readiness.ts';
+import { registerPolicyShadowCommands } from './policy-shadow.ts';
+import { clientFor, identityOptions, type HumanTokenOptions } from '../human-token.ts';
 
 /**
  * What `writ policy validate --json` prints.
@@ -115,15 +118,6 @@ export function policyTest(dir: string, c: CliContext): number {
   return report.failed === 0 ? EXIT.OK : EXIT.ERROR;
 }
 
-/** The local admin credential, or the person named by `--dev-user` / `--id-token-file`. */
-async function clientFor(c: CliContext, opts: HumanTokenOptions): Promise<WritClient> {
-  return opts.devUser || opts.idTokenFile ? humanClient(c, await humanIdToken(c, opts)) : c.client();
-}
-
-const identityOptions = (cmd: Command): Command =>
-  cmd
-    .option('--dev-user <name>', 'act as this dev identity provider user (dev mode only); default: the local admin credential')
-    .option('--id-token-file <file>', 'act as the person whose OIDC ID token is in this file');
 
 /**
  * Runs `writ policy push DIR`: validates the bundle locally (exit 2 with the problems
@@ -196,18 +190,22 @@ export function registerPolicyCommands(program: Command, ctx: () => CliContext):
       .command('activate')
       .argument('<hash>', 'policy_bundle_hash of a stored bundle')
       .option('--justification <text>', 'why (shown to approvers)')
-      .description('request activation: a policy.activate decision under the active bundle (usually needs approvals)'),
-  ).action(async (hash: string, opts: HumanTokenOptions & { justification?: string }) => {
+      .option('--manifest <file>', 'the version manifest (writ policy manifest DIR --json) carrying git provenance, attached as evidence')
+      .description('request activation: a policy.activate decision under the active bundle (usually needs approvals); the server attaches lint, diff, dry-run, shadow and rollback evidence'),
+  ).action(async (hash: string, opts: HumanTokenOptions & { justification?: string; manifest?: string }) => {
     const c = ctx();
+    const manifest = opts.manifest ? (JSON.parse(readFileSync(opts.manifest, 'utf8')) as unknown) : undefined;
     const res = await (await clientFor(c, opts)).post<{ decision: DecisionWire; created: boolean }>('/v1/policy/activations', {
       policy_bundle_hash: hash,
       ...(opts.justification ? { justification: opts.justification } : {}),
+      ...(manifest !== undefined ? { version_manifest: manifest } : {}),
     });
     const d = res.decision;
     c.out.result(res, () =>
       [
         `decision  ${d.decision_id}  ${d.verdict} (${d.status})`,
         ...(d.status === 'pending_approval' ? [`needs     ${d.obligations.approvals_required} approval(s) from ${d.obligations.approver_groups.join(', ')}`] : []),
+        `evidence  writ policy evidence ${d.decision_id}`,
         `then      writ policy apply ${d.decision_id}`,
       ].join('\n'),
     );
@@ -222,5 +220,8 @@ export function registerPolicyCommands(program: Command, ctx: () => CliContext):
     const res = await (await clientFor(c, opts)).post<ApplyActivationResponse>(`/v1/policy/activations/${encodeURIComponent(id)}/apply`);
     c.out.result(res, () => `active: ${res.policy_bundle_hash}${res.previous_policy_bundle_hash ? ` (was ${res.previous_policy_bundle_hash})` : ''}\nledger seq ${res.ledger.seq}`);
   });
+  registerPolicyDryRunCommand(policy, ctx);
+  registerPolicyReadinessCommand(policy, ctx);
+  registerPolicyShadowCommands(policy, ctx);
   return policy;
 }

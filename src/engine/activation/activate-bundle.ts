@@ -26,6 +26,15 @@ import { awaitLedger, type LedgerReceipt } from '../decisions/record-decision.ts
 import { submitIntent, type SubmitResult } from '../decisions/submit-intent.ts';
 import type { EngineDeps } from '../engine-deps.ts';
 import { ensureEngineEntryTypes } from '../register-entry-types.ts';
+import { assertPromotionCriteria } from '../lifecycle/activation-gate.ts';
+import { assembleActivationEvidence, evidenceWriter } from '../lifecycle/evidence/activation-evidence.ts';
+import type { EvidenceAnalyzers } from '../lifecycle/evidence/analyzers.ts';
+import { defaultEvidenceAnalyzers } from '../lifecycle/evidence/default-analyzers.ts';
+import { buildRollbackPlan } from '../lifecycle/rollback/rollback-plan.ts';
+import { runningShadow, stopShadowInTransaction } from '../lifecycle/shadow/shadow-runs.ts';
+import { emptyShadowSummary, summarizeShadow } from '../lifecycle/shadow/shadow-summary.ts';
+import { latestShadowOf } from '../lifecycle/shadow/shadow-runs.ts';
+import { getActiveBundle, getBundle } from '../../policy/bundle-store.ts';
 import { POLICY_STREAM } from './default-policy.ts';
 
 /** The action scope of activation decisions. */
@@ -56,7 +65,27 @@ export type ActivationRefusal =
   | 'NOT_APPROVED'
   | 'STALE_DECISION'
   | 'BUNDLE_MISMATCH'
-  | 'LEDGER_NOT_COMMITTED';
+  | 'LEDGER_NOT_COMMITTED'
+  | 'SHADOW_CRITERIA_UNMET'
+  | 'SHADOW_REQUIRED';
+
+/**
+ * The lifecycle rules activation follows: whether a never-active bundle must be observed
+ * in shadow mode first, and the analyses its evidence is made of.
+ *
+ * @example
+ * ```ts
+ * const l: ActivationLifecycle = { requireShadow: true, shadowMinHours: 24, analyzers: defaultEvidenceAnalyzers(['platform-security']) };
+ * ```
+ */
+export interface ActivationLifecycle {
+  requireShadow: boolean;
+  shadowMinHours: number;
+  analyzers: EvidenceAnalyzers;
+}
+
+/** Without configuration: shadow mode optional, approver groups unchecked. */
+export const DEFAULT_ACTIVATION_LIFECYCLE: ActivationLifecycle = { requireShadow: false, shadowMinHours: 24, analyzers: defaultEvidenceAnalyzers(null) };
 
 /** What {@link applyActivation} returns. */
 export interface AppliedActivation {
@@ -114,15 +143,29 @@ export function activationIntent(actor: PolicyActor, bundle: { policy_bundle_has
  * decision.status; // 'pending_approval'
  * ```
  */
-export async function requestActivation(deps: EngineDeps, actor: PolicyActor, request: { policy_bundle_hash: string; justification?: string }): Promise<SubmitResult> {
+export async function requestActivation(
+  deps: EngineDeps,
+  actor: PolicyActor,
+  request: { policy_bundle_hash: string; justification?: string; version_manifest?: unknown },
+  lifecycle: ActivationLifecycle = DEFAULT_ACTIVATION_LIFECYCLE,
+): Promise<SubmitResult> {
   const hash = request.policy_bundle_hash;
   if (!isSha256Ref(hash)) throw new WritError('BAD_REQUEST', 'policy_bundle_hash must be sha256: followed by 64 lowercase hex digits');
   const db = deps.store.db;
   const row = await db.selectFrom('policy_bundles').select(['policy_bundle_hash', 'bundle_id', 'version']).where('policy_bundle_hash', '=', hash).executeTakeFirst();
   if (!row) throw refuse('POLICY_BUNDLE_UNKNOWN', 'BUNDLE_NOT_STORED', 'no stored policy bundle has this hash (push it first)');
-  const active = await db.selectFrom('policy_active').select('policy_bundle_hash').executeTakeFirst();
-  if (active?.policy_bundle_hash === hash) throw refuse('CONFLICT', 'ALREADY_ACTIVE', 'this policy bundle is already active');
-  const result = await submitIntent(deps, activationIntent(actor, row, request.justification), actorName(actor));
+  const active = await getActiveBundle(db);
+  if (!active) throw new WritError('INTERNAL', 'no policy bundle is active');
+  if (active.policy_bundle_hash === hash) throw refuse('CONFLICT', 'ALREADY_ACTIVE', 'this policy bundle is already active');
+  const now = deps.clock.now();
+  await assertPromotionCriteria(db, hash, now, lifecycle);
+  // The evidence approvers review, computed here from the stored bundles.
+  const candidate = (await getBundle(db, hash))!;
+  const run = await latestShadowOf(db, hash);
+  const shadow = run ? await summarizeShadow(db, run, now) : emptyShadowSummary(active.policy_bundle_hash, lifecycle.shadowMinHours);
+  const rollback = await buildRollbackPlan(db, { currentHash: hash, now, diff: lifecycle.analyzers.diff });
+  const evidence = assembleActivationEvidence(lifecycle.analyzers, { candidate, active: active.bundle, shadow, rollback, clientManifest: request.version_manifest, now });
+  const result = await submitIntent(deps, activationIntent(actor, row, request.justification), actorName(actor), { extra: evidenceWriter(evidence, hash, now) });
   deps.logger?.info(
     { decision_id: result.decision.decision_id, decision_hash: result.decision.decision_hash, policy_bundle_hash: hash, verdict: result.decision.verdict },
     'policy activation requested',
@@ -144,7 +187,7 @@ export async function requestActivation(deps: EngineDeps, actor: PolicyActor, re
  * applied.previous_policy_bundle_hash; // the default bundle's hash
  * ```
  */
-export async function applyActivation(deps: EngineDeps, actor: PolicyActor, decisionId: string): Promise<AppliedActivation> {
+export async function applyActivation(deps: EngineDeps, actor: PolicyActor, decisionId: string, lifecycle: Pick<ActivationLifecycle, 'requireShadow'> = DEFAULT_ACTIVATION_LIFECYCLE): Promise<AppliedActivation> {
   ensureEngineEntryTypes();
   const out = await deps.store.transaction(async (trx) => {
     // The active pointer's row lock serialises activations across replicas.
@@ -174,7 +217,12 @@ export async function applyActivation(deps: EngineDeps, actor: PolicyActor, deci
     if (attrs.bundle_id !== bundle.bundle_id || attrs.version !== bundle.version) {
       throw refuse('CONFLICT', 'BUNDLE_MISMATCH', 'the decision names a bundle id or version that differs from the stored bundle');
     }
-    const { previous } = await setActiveBundle(trx, target.id, now);
+    // Divergences may have appeared since the approvals: the promotion gate is checked again.
+    await assertPromotionCriteria(trx, target.id, now, lifecycle);
+    const { previous } = await setActiveBundle(trx, target.id, now, d.decision_id);
+    // A shadow run of the bundle now active has done its job.
+    const run = await runningShadow(trx);
+    const stopped = run && run.candidate_policy_bundle_hash === target.id ? await stopShadowInTransaction(deps, trx, run, actorName(actor), 'candidate activated', now) : [];
     const ids = await enqueueInTransaction(trx, [
       {
         stream_id: POLICY_STREAM,
@@ -182,7 +230,7 @@ export async function applyActivation(deps: EngineDeps, actor: PolicyActor, deci
         payload: { policy_bundle_hash: target.id, previous_policy_bundle_hash: previous, decision_id: d.decision_id, decision_hash: d.decision_hash, actor: actorName(actor) },
       },
     ]);
-    return { hash: target.id, previous, decision: d, at: now, ids };
+    return { hash: target.id, previous, decision: d, at: now, ids: [...stopped, ...ids] };
   });
   const ledger = await awaitLedger(deps, out.ids);
   deps.logger?.warn(

@@ -2,7 +2,7 @@ import { WritError } from '../../errors/writ-error.ts';
 import { getActiveBundle } from '../../policy/bundle-store.ts';
 import type { PolicyDecision } from '../../policy/decision.ts';
 import { evaluateIntent } from '../../policy/evaluate.ts';
-import type { Intent } from '../../policy/intent.ts';
+import type { Intent, PolicySignals } from '../../policy/intent.ts';
 import type { EngineDeps } from '../engine-deps.ts';
 import { currentSignals } from '../signals/signal-store.ts';
 
@@ -30,6 +30,21 @@ export function holdCovers(h: { targets?: readonly string[]; environments?: read
  * ```
  */
 export async function evaluateLive(deps: EngineDeps, intent: Intent, now: Date): Promise<PolicyDecision> {
+  return (await evaluateLiveWithSignals(deps, intent, now)).decision;
+}
+
+/**
+ * {@link evaluateLive}, also returning the signals the decision was made under (shadow
+ * mode evaluates its candidate under exactly these).
+ *
+ * @throws {WritError} `INTERNAL` when no policy bundle is active.
+ *
+ * @example
+ * ```ts
+ * const { decision, signals } = await evaluateLiveWithSignals(deps, intent, deps.clock.now());
+ * ```
+ */
+export async function evaluateLiveWithSignals(deps: EngineDeps, intent: Intent, now: Date): Promise<{ decision: PolicyDecision; signals: PolicySignals }> {
   const active = await getActiveBundle(deps.store.db);
   if (!active) throw new WritError('INTERNAL', 'no policy bundle is active');
   const live = await currentSignals(deps.store.db, now, { trustedMcpServers: deps.trustedMcpServers ?? [] });
@@ -45,5 +60,5 @@ export async function evaluateLive(deps: EngineDeps, intent: Intent, now: Date):
     active_incidents: live.active_incidents,
     trusted_mcp_servers: live.trusted_mcp_servers,
   };
-  return evaluateIntent(active.bundle, { intent, signals, now });
+  return { decision: evaluateIntent(active.bundle, { intent, signals, now }), signals };
 }

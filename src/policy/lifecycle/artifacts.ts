@@ -240,7 +240,7 @@ export interface RollbackPlan {
   schema_version: typeof LIFECYCLE_SCHEMAS.rollback_plan;
   rollback_ref: string | null;
   current_policy_bundle_hash: Sha256Ref | null;
-  target: (BundleRef & { active_from: string; active_until: string | null; why: string }) | null;
+  target: (BundleRef & { active_from: string | null; active_until: string | null; why: string }) | null;
   approval_required: true;
   reason: string;
   steps: string[];

@@ -11,7 +11,7 @@ import { PolicyBundleInvalidError } from '../../policy/problems.ts';
 import { verifyAdminToken } from '../auth/admin-credential.ts';
 import type { Caller } from '../auth/require-caller.ts';
 import { requireHuman } from '../auth/require-human.ts';
-import { engineDepsOf } from '../engine-deps.ts';
+import { activationLifecycleOf, engineDepsOf } from '../engine-deps.ts';
 import { sendProblem } from '../problem.ts';
 import type { ServerDeps } from '../server-deps.ts';
 
@@ -159,7 +159,7 @@ export async function policyRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
     async (request, reply) => {
       const body = request.body as ActivationBody;
-      const r = await requestActivation(engine, actorOf(request), body);
+      const r = await requestActivation(engine, actorOf(request), body, activationLifecycleOf(deps));
       return reply.code(201).send({ ...r, decision: { ...r.decision, status: effectiveStatus(r.decision, deps.clock.now()) } });
     },
   );
@@ -171,6 +171,6 @@ export async function policyRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       schema: { params: ApplyParams, response: { 200: ApplyActivationResponse } },
       config: { openapi: { summary: 'Apply an approved policy.activate decision: switch the active bundle (ledgered)', tags, admin: true } },
     },
-    async (request) => applyActivation(engine, actorOf(request), (request.params as { decision_id: string }).decision_id),
+    async (request) => applyActivation(engine, actorOf(request), (request.params as { decision_id: string }).decision_id, activationLifecycleOf(deps)),
   );
 }
