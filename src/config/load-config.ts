@@ -107,7 +107,7 @@ function parseNatsUrl(key: string, value: string): string {
 }
 
 /** The approver groups policies may name when `WRIT_POLICY_APPROVER_GROUPS` is not set. */
-export const DEFAULT_APPROVER_GROUPS: readonly string[] = ['platform-engineering', 'platform-security', 'release-management', 'security-officer'];
+export const DEFAULT_APPROVER_GROUPS: readonly string[] = ['platform-engineering', 'platform-security', 'release-management', 'repository-owners', 'security-officer'];
 
 /** The governed policy lifecycle: known approver groups, shadow-mode criteria. */
 function parsePolicyLifecycleConfig(get: (key: string) => string | undefined, mode: WritMode): WritConfig['policyLifecycle'] {

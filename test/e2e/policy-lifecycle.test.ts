@@ -6,7 +6,6 @@
  * step on the server is ledgered, and the whole ledger verifies.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +24,7 @@ import { buildVersionManifest } from '../../src/policy/lifecycle/manifest/build-
 import { DEFAULT_APPROVER_GROUPS } from '../../src/config/load-config.ts';
 import { startHumanServer, type HumanTestServer } from '../engine/break-glass/human-server.ts';
 import { promotionIntent } from '../engine/helpers/intents.ts';
-import { prodOnlyHoldCandidate, writeBundleDocument } from '../engine/lifecycle/helpers.ts';
+import { commitAll, prodOnlyHoldCandidate, writeBundleDocument } from '../engine/lifecycle/helpers.ts';
 
 let s: HumanTestServer;
 let repo: string;
@@ -38,15 +37,11 @@ after(async () => {
   rmSync(repo, { recursive: true, force: true });
 });
 
-const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.email=e2e@writ.test', '-c', 'user.name=e2e', ...args], { encoding: 'utf8' });
 
 test('lint → manifest → diff → dry-run → shadow → approvals → activate → rollback, all ledgered, ledger verifies', async () => {
   // Offline: the candidate lives in a git repository.
-  git('init', '-q');
   const dir = writeBundleDocument(prodOnlyHoldCandidate('1.1.0'), join(repo, 'policies', 'payments'));
-  git('add', '.');
-  git('commit', '-q', '-m', 'policy: phase holds block prod only');
-  const head = git('rev-parse', 'HEAD').trim();
+  const head = commitAll(repo, 'policy: phase holds block prod only');
 
   const lint = lintBundleDir(dir, { knownGroups: DEFAULT_APPROVER_GROUPS });
   assert.equal(lint.valid, true, JSON.stringify(lint.issues));

@@ -21,9 +21,14 @@ import { inspectBundleDir } from '../../policy/load-bundle.ts';
 import { formatProblem, type BundleProblem } from '../../policy/problems.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
+import { registerPolicyDiffCommand } from './policy-diff.ts';
 import { registerPolicyDryRunCommand } from './policy-dry-run.ts';
+import { registerPolicyImportCavraCommand } from './policy-import-cavra.ts';
+import { registerPolicyLintCommand } from './policy-lint.ts';
+import { registerPolicyManifestCommand } from './policy-manifest.ts';
 import { registerPolicyReadinessCommand } from './policy-readiness.ts';
 import { registerPolicyShadowCommands } from './policy-shadow.ts';
+import { registerPolicyLifecyclePlanCommand } from './policy-lifecycle-plan.ts';
 import { clientFor, identityOptions, type HumanTokenOptions } from '../human-token.ts';
 
 /**
@@ -220,8 +225,13 @@ export function registerPolicyCommands(program: Command, ctx: () => CliContext):
     const res = await (await clientFor(c, opts)).post<ApplyActivationResponse>(`/v1/policy/activations/${encodeURIComponent(id)}/apply`);
     c.out.result(res, () => `active: ${res.policy_bundle_hash}${res.previous_policy_bundle_hash ? ` (was ${res.previous_policy_bundle_hash})` : ''}\nledger seq ${res.ledger.seq}`);
   });
+  registerPolicyLintCommand(policy, ctx);
+  registerPolicyManifestCommand(policy, ctx);
+  registerPolicyDiffCommand(policy, ctx);
   registerPolicyDryRunCommand(policy, ctx);
   registerPolicyReadinessCommand(policy, ctx);
   registerPolicyShadowCommands(policy, ctx);
+  registerPolicyLifecyclePlanCommand(policy, ctx);
+  registerPolicyImportCavraCommand(policy, ctx);
   return policy;
 }

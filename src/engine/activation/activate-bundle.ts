@@ -36,9 +36,9 @@ import { emptyShadowSummary, summarizeShadow } from '../lifecycle/shadow/shadow-
 import { latestShadowOf } from '../lifecycle/shadow/shadow-runs.ts';
 import { getActiveBundle, getBundle } from '../../policy/bundle-store.ts';
 import { POLICY_STREAM } from './default-policy.ts';
+import { POLICY_ACTIVATE, policyActivationIntent } from '../../policy/lifecycle/activation-intent.ts';
 
-/** The action scope of activation decisions. */
-export const POLICY_ACTIVATE = 'policy.activate';
+export { POLICY_ACTIVATE };
 
 /**
  * Who acts: the local admin credential or an authenticated human.
@@ -120,14 +120,7 @@ const refuse = (code: 'CONFLICT' | 'FORBIDDEN' | 'POLICY_BUNDLE_UNKNOWN', reason
  * ```
  */
 export function activationIntent(actor: PolicyActor, bundle: { policy_bundle_hash: string; bundle_id: string; version: string }, justification?: string): Intent {
-  return {
-    action_scope: POLICY_ACTIVATE,
-    principal: { type: 'user', id: actor.kind === 'admin' ? 'admin' : actor.identity.sub },
-    resource: { type: 'policy_bundle', id: bundle.policy_bundle_hash, attrs: { bundle_id: bundle.bundle_id, version: bundle.version } },
-    execution_identity: { region: 'control-plane', env_tier: 'prod' },
-    parameters: {},
-    context: justification !== undefined ? { justification } : {},
-  };
+  return policyActivationIntent(bundle, actor.kind === 'admin' ? 'admin' : actor.identity.sub, justification);
 }
 
 /**

@@ -22,7 +22,8 @@ const Document = Type.Object({}, { additionalProperties: true });
  * - `POST /v1/policy/shadow/stop` {reason?} (writer roles);
  * - `GET /v1/policy/shadow/divergences?shadow_id=&severity=&unexplained=&limit=`: divergence records;
  * - `POST /v1/policy/shadow/divergences/{id}/explain` {explanation} (writer roles);
- * - `GET /v1/policy/rollback-plan[?to=HASH]`: the known-good rollback target and its governed request;
+ * - `GET /v1/policy/rollback-plan[?to=HASH][&from=HASH]`: the known-good rollback target and its governed
+ *   request, from the active bundle or from a candidate about to be activated;
  * - `GET /v1/policy/activations/{decision_id}/evidence`: the evidence of an activation request;
  * - `GET /v1/policy/bundles/{hash}`: a stored bundle's canonical document.
  *
@@ -119,14 +120,16 @@ export async function policyLifecycleRoutes(app: FastifyInstance, deps: ServerDe
     '/v1/policy/rollback-plan',
     {
       onRequest: reader,
-      schema: { querystring: Type.Object({ to: Type.Optional(Ref) }, { additionalProperties: false }), response: { 200: Document } },
-      config: { openapi: { summary: 'The rollback plan: the last bundle active without incident, the steps, and the governed activation request', tags, admin: true } },
+      schema: { querystring: Type.Object({ to: Type.Optional(Ref), from: Type.Optional(Ref) }, { additionalProperties: false }), response: { 200: Document } },
+      config: {
+        openapi: { summary: 'The rollback plan: the last bundle active without incident, the steps, and the governed activation request (from the active bundle, or from a candidate with ?from=)', tags, admin: true },
+      },
     },
     async (request) => {
       const active = await deps.store.db.selectFrom('policy_active').select('policy_bundle_hash').executeTakeFirst();
       if (!active) throw new WritError('NOT_FOUND', 'no policy bundle is active');
-      const to = (request.query as { to?: string }).to;
-      return buildRollbackPlan(deps.store.db, { currentHash: active.policy_bundle_hash, ...(to ? { to } : {}), now: deps.clock.now(), diff: lifecycle().analyzers.diff });
+      const { to, from } = request.query as { to?: string; from?: string };
+      return buildRollbackPlan(deps.store.db, { currentHash: from ?? active.policy_bundle_hash, ...(to ? { to } : {}), now: deps.clock.now(), diff: lifecycle().analyzers.diff });
     },
   );
 

@@ -1,6 +1,7 @@
 /** Shared fixtures of the policy lifecycle tests. */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { BundleDocument } from '../../../src/policy/bundle-document.ts';
@@ -33,4 +34,13 @@ export function writeBundleDocument(doc: BundleDocument, dir: string): string {
   for (const p of doc.policies) writeFileSync(join(dir, 'policies', p.file), p.text);
   for (const t of doc.tests) writeFileSync(join(dir, 'tests', t.file), stringify({ cases: t.cases }));
   return dir;
+}
+
+/** Makes `dir` a git repository with everything in it committed; returns the commit. */
+export function commitAll(dir: string, message = 'policy change'): string {
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=test@writ.test', '-c', 'user.name=writ test', ...args], { encoding: 'utf8' });
+  if (!existsSync(join(dir, '.git'))) git('init', '-q');
+  git('add', '.');
+  git('commit', '-q', '-m', message);
+  return git('rev-parse', 'HEAD').trim();
 }

@@ -1,12 +1,15 @@
+import { EVIDENCE_ORDER } from '../../../policy/lifecycle/plan/evidence-order.ts';
+
 /**
- * The kinds of evidence a `policy.activate` request carries, in review order.
+ * The kinds of evidence a `policy.activate` request carries, in review order (the
+ * lifecycle's evidence order).
  *
  * @example
  * ```ts
  * EVIDENCE_KINDS.includes('dry_run_report'); // true
  * ```
  */
-export const EVIDENCE_KINDS = ['lint_report', 'version_manifest', 'semantic_diff', 'dry_run_report', 'shadow_summary', 'rollback_plan'] as const;
+export const EVIDENCE_KINDS = EVIDENCE_ORDER;
 
 /** One evidence kind. */
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];

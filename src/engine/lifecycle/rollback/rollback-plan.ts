@@ -16,6 +16,7 @@ import { getBundle } from '../../../policy/bundle-store.ts';
 import type { CompiledBundle } from '../../../policy/compile-bundle.ts';
 import type { RollbackPlan, SemanticDiff } from '../../../policy/lifecycle/artifacts.ts';
 import { LIFECYCLE_SCHEMAS } from '../../../policy/lifecycle/artifacts.ts';
+import { rollbackRef, rollbackSteps } from '../../../policy/lifecycle/rollback-steps.ts';
 import type { Database } from '../../../store/schema.ts';
 import { lifecycleDb } from '../tables.ts';
 
@@ -37,14 +38,6 @@ export interface RollbackPlanOptions {
   diff?: (current: CompiledBundle, target: CompiledBundle) => SemanticDiff;
 }
 
-const STEPS = (target: string) => [
-  'Freeze policy promotion: stop any shadow run and hold new policy.activate requests.',
-  `Dry-run the rollback target ${target} (writ policy dry-run) and review the semantic diff from the current bundle.`,
-  'Request the governed activation of the target (the activation_request below): it is a policy.activate decision under the active bundle.',
-  'Obtain the approvals the decision requires (platform security by default).',
-  'Apply the approved decision (writ policy apply DECISION_ID); the switch and its ledger entry are one transaction.',
-  'Verify: writ ledger verify, and confirm GET /v1/policy/active names the target.',
-];
 
 async function activationWindows(db: Kysely<Database>): Promise<ActivationWindow[]> {
   const rows = await db.selectFrom('policy_activation_history').select(['policy_bundle_hash', 'activated_at']).orderBy('seq', 'asc').execute();
@@ -96,7 +89,7 @@ export async function buildRollbackPlan(db: Kysely<Database>, options: RollbackP
       target: null,
       approval_required: true,
       reason: 'no earlier bundle was active without an incident; there is no known-good rollback target',
-      steps: STEPS('(none)'),
+      steps: rollbackSteps('(none)'),
       activation_request: null,
       diff: null,
     };
@@ -107,7 +100,7 @@ export async function buildRollbackPlan(db: Kysely<Database>, options: RollbackP
   const justification = `rollback from ${currentHash} to known-good ${target.hash}`;
   return {
     schema_version: LIFECYCLE_SCHEMAS.rollback_plan,
-    rollback_ref: `policy-rollback://${m.id}/${target.hash.slice('sha256:'.length, 'sha256:'.length + 12)}`,
+    rollback_ref: rollbackRef(m.id, target.hash),
     current_policy_bundle_hash: currentHash as RollbackPlan['current_policy_bundle_hash'],
     target: {
       bundle_id: m.id,
@@ -119,7 +112,7 @@ export async function buildRollbackPlan(db: Kysely<Database>, options: RollbackP
     },
     approval_required: true,
     reason: target.why,
-    steps: STEPS(target.hash),
+    steps: rollbackSteps(target.hash),
     activation_request: target.hash === currentHash
       ? null
       : { method: 'POST', path: '/v1/policy/activations', body: { policy_bundle_hash: target.hash as never, justification } },

@@ -7,7 +7,7 @@
  * |---|---|---|
  * | `read_file` | `file.read` | `file`, id and `path` = target |
  * | `write_file` | `file.write` | `file`, id and `path` = target |
- * | `execute_command` | `command.execute` | `command`, id = target, `line` = requested_operation (else target) |
+ * | `execute_command` | `command.execute` | `command`, id = target, `line` = requested_operation (else target), stripped as CAVRA strips it |
  * | `git_operation` + `push` | `repo.push` | `branch`, id = target; "remote/branch" splits at the first `/` into `repo` and `name` |
  * | `mcp_tool_call` | `mcp.tool_call` | `mcp_tool`, id = target, `server`, `tool`, `capability` |
  *
@@ -15,6 +15,7 @@
  */
 import type { Verdict } from '../../decision.ts';
 import type { Intent } from '../../intent.ts';
+import { pythonStrip } from './python-strip.ts';
 
 /**
  * A CAVRA dry-run input.
@@ -90,10 +91,11 @@ export function cavraActionToIntent(input: CavraActionInput, caseId?: string): I
       break;
     case 'execute_command':
       action_scope = 'command.execute';
-      resource = { type: 'command', id: input.target, attrs: { line: input.requested_operation || input.target } };
+      // CAVRA strips the command (Python whitespace) before matching it; so does the line.
+      resource = { type: 'command', id: input.target, attrs: { line: pythonStrip(input.requested_operation || input.target) } };
       break;
     case 'git_operation': {
-      if (input.requested_operation !== 'push') throw new UnmappedCavraActionError(input.action_type, `operation ${JSON.stringify(input.requested_operation)} (only push is mapped)`);
+      if (pythonStrip(input.requested_operation ?? '') !== 'push') throw new UnmappedCavraActionError(input.action_type, `operation ${JSON.stringify(input.requested_operation)} (only push is mapped)`);
       action_scope = 'repo.push';
       const cut = input.target.indexOf('/');
       const [repo, name] = cut === -1 ? ['origin', input.target] : [input.target.slice(0, cut), input.target.slice(cut + 1)];

@@ -90,7 +90,7 @@ function recordSlots(
  * @example
  * ```ts
  * actionSlots(bundle.model, 'promotion', 'Writ::Environment').map((s) => s.intentPath.join('.'));
- * // ['resource.attrs.tier', 'principal.id', 'resource.id', 'execution_identity.agent_id', …]
+ * // ['resource.attrs.tier', 'execution_identity.agent_id', …, 'principal.id', 'context.artifact_digest', …, 'resource.id']
  * ```
  */
 export function actionSlots(model: SchemaModel, action: string, resourceType: string): IntentSlot[] {

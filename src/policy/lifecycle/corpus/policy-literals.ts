@@ -36,7 +36,7 @@ export type Scalar = string | number | boolean;
  *
  * @example
  * ```ts
- * table.candidates(['resource', 'tier']).values; // ['prod', 'stage', 'dev']
+ * table.candidates('resource', ['tier']).values; // ['prod', 'stage', 'dev']
  * ```
  */
 export interface PathCandidates {
@@ -139,7 +139,7 @@ function setLiteralOf(e: unknown): Scalar[] | null {
  * ```ts
  * const table = new LiteralTable();
  * table.addPolicy(cedar.policyToJson('permit (principal, action, resource) when { resource.tier == "prod" };').json);
- * table.candidates(['resource', 'tier']).values; // ['prod']
+ * table.candidates('resource', ['tier']).values; // ['prod']
  * ```
  */
 export class LiteralTable {
@@ -253,7 +253,7 @@ export class LiteralTable {
    *
    * @example
    * ```ts
-   * table.candidates(['resource', 'path']).values; // ['.env', 'x/.env', …]
+   * table.candidates('resource', ['path']).values; // ['.env', 'x/.env', …]
    * ```
    */
   candidates(root: Root, path: readonly string[]): PathCandidates {
