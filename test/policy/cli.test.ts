@@ -1,31 +1,17 @@
 import { after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { policyTest, policyValidate, registerPolicyCommands } from '../../src/cli/commands/policy.ts';
-import type { CliContext } from '../../src/cli/context.ts';
-import { createOutput } from '../../src/cli/output.ts';
 import { DEFAULT_BUNDLE_DIR } from '../../src/policy/default-bundle.ts';
 import { MINI_TESTS, cleanupBundles, writeBundle } from './helpers/bundle-dir.ts';
+import { captureContext } from './helpers/capture-context.ts';
 
 after(cleanupBundles);
 afterEach(() => {
   process.exitCode = undefined;
 });
 
-function context(json: boolean): { ctx: CliContext; stdout: () => string } {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  const unused = () => {
-    throw new Error('policy commands are offline');
-  };
-  return { ctx: { out: createOutput(json, sink, sink), env: {}, config: unused, client: unused }, stdout: () => text };
-}
+const context = (json: boolean) => captureContext(json);
 
 test('validate: a valid bundle prints id, version, hash and exits 0', () => {
   const { ctx, stdout } = context(false);

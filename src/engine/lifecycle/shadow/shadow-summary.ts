@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DivergenceSeverity, ShadowSummary } from '../../../policy/lifecycle/artifacts.ts';
 import { LIFECYCLE_SCHEMAS } from '../../../policy/lifecycle/artifacts.ts';
+import { unobservedShadowSummary } from '../../../policy/lifecycle/plan/offline-artifacts.ts';
 import type { Database } from '../../../store/schema.ts';
 import { lifecycleDb, type PolicyShadowsTable } from '../tables.ts';
 import type { Selectable } from 'kysely';
@@ -17,25 +18,16 @@ export type ShadowRow = Selectable<PolicyShadowsTable>;
 
 const HOUR_MS = 3_600_000;
 
-/** The summary when no shadow run exists for what was asked. */
+/**
+ * The summary when no shadow run exists for what was asked.
+ *
+ * @example
+ * ```ts
+ * emptyShadowSummary('sha256:…', 24).state; // 'none'
+ * ```
+ */
 export function emptyShadowSummary(activeHash: string | null, minHours: number): ShadowSummary {
-  return {
-    schema_version: LIFECYCLE_SCHEMAS.shadow_summary,
-    shadow_id: null,
-    state: 'none',
-    candidate_policy_bundle_hash: null,
-    active_policy_bundle_hash: activeHash as ShadowSummary['active_policy_bundle_hash'],
-    mode: 'shadow',
-    non_enforcing: true,
-    started_at: null,
-    stopped_at: null,
-    observation_hours: 0,
-    intents_observed: 0,
-    divergences: { total: 0, by_severity: { low: 0, medium: 0, high: 0, critical: 0 }, unexplained_high: 0, explained: 0 },
-    promotion_criteria: { min_observation_hours: minHours, max_unexplained_high: 0, dry_run_failed_count: 0, approval_required: true },
-    criteria_met: false,
-    unmet: ['no shadow run of this bundle'],
-  };
+  return unobservedShadowSummary({ candidate: null, active: activeHash, minHours, reason: 'no shadow run of this bundle' });
 }
 
 /**

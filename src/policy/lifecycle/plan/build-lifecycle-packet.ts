@@ -6,19 +6,11 @@
  * @module
  */
 import { hashCanonical, type Sha256Ref } from '../../../crypto/hash.ts';
-import type { ApprovalWorkflow, DryRunReport, LifecyclePacket, LintReport, OperatingEvidence, RollbackPlan, SemanticDiff, ShadowSummary, VersionManifest } from '../artifacts.ts';
+import type { LifecyclePacket, OperatingEvidence } from '../artifacts.ts';
 import { LIFECYCLE_SCHEMAS } from '../artifacts.ts';
 
 /** The artifacts of a packet. */
-export interface PacketArtifacts {
-  lint_report: LintReport;
-  version_manifest: VersionManifest;
-  semantic_diff: SemanticDiff | null;
-  dry_run_report: DryRunReport;
-  shadow_summary: ShadowSummary;
-  rollback_plan: RollbackPlan;
-  approval_workflow: ApprovalWorkflow;
-}
+export type PacketArtifacts = Pick<LifecyclePacket, 'lint_report' | 'version_manifest' | 'semantic_diff' | 'dry_run_report' | 'shadow_summary' | 'rollback_plan' | 'approval_workflow'>;
 
 /**
  * Builds the packet. `evidence_mode` is `live` only when the caller says the shadow

@@ -12,6 +12,35 @@ import { LIFECYCLE_SCHEMAS } from '../artifacts.ts';
 import { rollbackRef, rollbackSteps } from '../rollback-steps.ts';
 
 /**
+ * A shadow summary where no run exists: state `none`, the criteria a run must meet, and
+ * why it is not met.
+ *
+ * @example
+ * ```ts
+ * unobservedShadowSummary({ candidate: null, active: 'sha256:…', minHours: 24, reason: 'no shadow run of this bundle' }).state; // 'none'
+ * ```
+ */
+export function unobservedShadowSummary(o: { candidate: string | null; active: string | null; minHours: number; reason: string }): ShadowSummary {
+  return {
+    schema_version: LIFECYCLE_SCHEMAS.shadow_summary,
+    shadow_id: null,
+    state: 'none',
+    candidate_policy_bundle_hash: o.candidate as ShadowSummary['candidate_policy_bundle_hash'],
+    active_policy_bundle_hash: o.active as ShadowSummary['active_policy_bundle_hash'],
+    mode: 'shadow',
+    non_enforcing: true,
+    started_at: null,
+    stopped_at: null,
+    observation_hours: 0,
+    intents_observed: 0,
+    divergences: { total: 0, by_severity: { low: 0, medium: 0, high: 0, critical: 0 }, unexplained_high: 0, explained: 0 },
+    promotion_criteria: { min_observation_hours: o.minHours, max_unexplained_high: 0, dry_run_failed_count: 0, approval_required: true },
+    criteria_met: false,
+    unmet: [o.reason],
+  };
+}
+
+/**
  * A shadow summary for a candidate not yet observed: state `none`, the criteria to meet.
  *
  * @example
@@ -20,23 +49,12 @@ import { rollbackRef, rollbackSteps } from '../rollback-steps.ts';
  * ```
  */
 export function plannedShadowSummary(candidate: CompiledBundle, active: CompiledBundle | null, minHours: number): ShadowSummary {
-  return {
-    schema_version: LIFECYCLE_SCHEMAS.shadow_summary,
-    shadow_id: null,
-    state: 'none',
-    candidate_policy_bundle_hash: candidate.policy_bundle_hash,
-    active_policy_bundle_hash: active?.policy_bundle_hash ?? null,
-    mode: 'shadow',
-    non_enforcing: true,
-    started_at: null,
-    stopped_at: null,
-    observation_hours: 0,
-    intents_observed: 0,
-    divergences: { total: 0, by_severity: { low: 0, medium: 0, high: 0, critical: 0 }, unexplained_high: 0, explained: 0 },
-    promotion_criteria: { min_observation_hours: minHours, max_unexplained_high: 0, dry_run_failed_count: 0, approval_required: true },
-    criteria_met: false,
-    unmet: [`no shadow run yet: push the bundle and run \`writ policy shadow start ${candidate.policy_bundle_hash}\``],
-  };
+  return unobservedShadowSummary({
+    candidate: candidate.policy_bundle_hash,
+    active: active?.policy_bundle_hash ?? null,
+    minHours,
+    reason: `no shadow run yet: push the bundle and run \`writ policy shadow start ${candidate.policy_bundle_hash}\``,
+  });
 }
 
 /**

@@ -7,35 +7,21 @@ import { after, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { policyTest, policyValidate } from '../../../../src/cli/commands/policy.ts';
 import { registerPolicyImportCavraCommand } from '../../../../src/cli/commands/policy-import-cavra.ts';
-import type { CliContext } from '../../../../src/cli/context.ts';
 import { EXIT, exitCodeFor } from '../../../../src/cli/exit-codes.ts';
-import { createOutput } from '../../../../src/cli/output.ts';
 import { isWritError } from '../../../../src/errors/writ-error.ts';
 import { inspectBundleDir } from '../../../../src/policy/load-bundle.ts';
 import { PACKS_ROOT, SKIP_WITHOUT_REFERENCE, cleanupTemp, tempDir, writeFiles } from './helpers.ts';
+import { captureContext } from '../../helpers/capture-context.ts';
 
 after(cleanupTemp);
 afterEach(() => {
   process.exitCode = undefined;
 });
 
-function context(json: boolean): { ctx: CliContext; stdout: () => string } {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  const offline = () => {
-    throw new Error('import-cavra is offline');
-  };
-  return { ctx: { out: createOutput(json, sink, sink), env: {}, config: offline, client: offline }, stdout: () => text };
-}
+const context = (json: boolean) => captureContext(json);
 
 /** Runs `writ policy import-cavra ARGS` as `runCli` would: the exit code, stdout, and the error message. */
 async function run(args: string[], json = false): Promise<{ code: number; stdout: string; error: string }> {

@@ -6,7 +6,7 @@ import { isWritError } from '../../../../src/errors/writ-error.ts';
 import { DEFAULT_BUNDLE_DIR } from '../../../../src/policy/default-bundle.ts';
 import type { SemanticDiff } from '../../../../src/policy/lifecycle/artifacts.ts';
 import { cleanupBundles, writeBundle } from '../../helpers/bundle-dir.ts';
-import { captureContext } from '../lint/capture-context.ts';
+import { captureContext } from '../../helpers/capture-context.ts';
 import { edited, readBundleFiles } from './bundle-files.ts';
 
 after(cleanupBundles);

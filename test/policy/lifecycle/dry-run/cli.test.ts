@@ -7,13 +7,11 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { policyDryRun, registerPolicyDryRunCommand } from '../../../../src/cli/commands/policy-dry-run.ts';
-import type { CliContext } from '../../../../src/cli/context.ts';
-import { createOutput } from '../../../../src/cli/output.ts';
 import { DEFAULT_BUNDLE_DIR } from '../../../../src/policy/default-bundle.ts';
 import type { DryRunReport } from '../../../../src/policy/lifecycle/artifacts.ts';
+import { captureContext } from '../../helpers/capture-context.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'writ-dry-run-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,19 +19,7 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-function context(json: boolean): { ctx: CliContext; stdout: () => string } {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  const offline = () => {
-    throw new Error('dry-run is offline');
-  };
-  return { ctx: { out: createOutput(json, sink, sink), env: {}, config: offline, client: offline }, stdout: () => text };
-}
+const context = (json: boolean) => captureContext(json);
 
 const ONE_CASE = `cases:
   - name: env read

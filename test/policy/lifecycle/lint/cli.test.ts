@@ -6,7 +6,7 @@ import { DEFAULT_APPROVER_GROUPS } from '../../../../src/config/load-config.ts';
 import { DEFAULT_BUNDLE_DIR } from '../../../../src/policy/default-bundle.ts';
 import type { LintReport } from '../../../../src/policy/lifecycle/artifacts.ts';
 import { MINI_WRITE, cleanupBundles, writeBundle } from '../../helpers/bundle-dir.ts';
-import { captureContext } from './capture-context.ts';
+import { captureContext } from '../../helpers/capture-context.ts';
 
 after(cleanupBundles);
 afterEach(() => {

@@ -9,7 +9,7 @@ import { loadBundleDir } from '../../../../src/policy/load-bundle.ts';
 import type { VersionManifest } from '../../../../src/policy/lifecycle/artifacts.ts';
 import { buildVersionManifest } from '../../../../src/policy/lifecycle/manifest/build-version-manifest.ts';
 import { MINI_WRITE, cleanupBundles, writeBundle } from '../../helpers/bundle-dir.ts';
-import { captureContext } from '../lint/capture-context.ts';
+import { captureContext } from '../../helpers/capture-context.ts';
 
 const made: string[] = [];
 after(() => {

@@ -6,18 +6,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, afterEach, test } from 'node:test';
 import { policyLifecyclePlan } from '../../../../src/cli/commands/policy-lifecycle-plan.ts';
-import type { CliContext } from '../../../../src/cli/context.ts';
-import { createOutput } from '../../../../src/cli/output.ts';
-import { loadConfig } from '../../../../src/config/load-config.ts';
 import { hashCanonical } from '../../../../src/crypto/hash.ts';
 import { DEFAULT_BUNDLE_DIR } from '../../../../src/policy/default-bundle.ts';
 import { loadBundleDir } from '../../../../src/policy/load-bundle.ts';
 import { approvalWorkflowFor } from '../../../../src/policy/lifecycle/plan/approval-workflow.ts';
 import { checkLifecycleReadiness } from '../../../../src/policy/lifecycle/readiness/check-readiness.ts';
 import { commitAll, prodOnlyHoldCandidate, writeBundleDocument } from '../../../engine/lifecycle/helpers.ts';
+import { captureContext } from '../../helpers/capture-context.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'writ-lifecycle-plan-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -25,20 +22,8 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-function context(): { ctx: CliContext; stdout: () => string } {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  const config = loadConfig({ env: { WRIT_HOME: work }, cwd: work });
-  const offline = () => {
-    throw new Error('an offline plan must not call the server');
-  };
-  return { ctx: { out: createOutput(true, sink, sink), env: {}, config: () => config, client: offline }, stdout: () => text };
-}
+/** JSON output; the default configuration (an offline plan never calls the server). */
+const context = () => captureContext(true);
 
 test('an offline plan writes every artifact and a packet that is contract-ready with one warning', async () => {
   const dir = writeBundleDocument(prodOnlyHoldCandidate('2.0.0'), join(work, 'candidate'));

@@ -8,15 +8,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { policyLifecycleReadiness, registerPolicyReadinessCommand } from '../../../../src/cli/commands/policy-readiness.ts';
-import type { CliContext } from '../../../../src/cli/context.ts';
-import { createOutput } from '../../../../src/cli/output.ts';
 import type { ReadinessResult } from '../../../../src/policy/lifecycle/artifacts.ts';
 import { writPacket } from './writ-packet.ts';
+import { captureContext } from '../../helpers/capture-context.ts';
 
 const REFERENCE = fileURLToPath(new URL('../../../../../shared/reference/cavra/examples/policy-lifecycle/', import.meta.url));
 const SAMPLE = `${REFERENCE}enterprise-policy-lifecycle.sample.json`;
@@ -29,19 +27,7 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-function context(json: boolean): { ctx: CliContext; stdout: () => string } {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  const offline = () => {
-    throw new Error('lifecycle-readiness is offline');
-  };
-  return { ctx: { out: createOutput(json, sink, sink), env: {}, config: offline, client: offline }, stdout: () => text };
-}
+const context = (json: boolean) => captureContext(json);
 
 function write(name: string, text: string): string {
   const p = join(dir, name);
