@@ -26,7 +26,7 @@ import { awaitLedger, type LedgerReceipt } from '../decisions/record-decision.ts
 import { submitIntent, type SubmitResult } from '../decisions/submit-intent.ts';
 import type { EngineDeps } from '../engine-deps.ts';
 import { ensureEngineEntryTypes } from '../register-entry-types.ts';
-import { assertPromotionCriteria } from '../lifecycle/activation-gate.ts';
+import { assertPromotionCriteria, assertRollbackReachable } from '../lifecycle/activation-gate.ts';
 import { assembleActivationEvidence, evidenceWriter } from '../lifecycle/evidence/activation-evidence.ts';
 import type { EvidenceAnalyzers } from '../lifecycle/evidence/analyzers.ts';
 import { defaultEvidenceAnalyzers } from '../lifecycle/evidence/default-analyzers.ts';
@@ -67,7 +67,8 @@ export type ActivationRefusal =
   | 'BUNDLE_MISMATCH'
   | 'LEDGER_NOT_COMMITTED'
   | 'SHADOW_CRITERIA_UNMET'
-  | 'SHADOW_REQUIRED';
+  | 'SHADOW_REQUIRED'
+  | 'ROLLBACK_UNREACHABLE';
 
 /**
  * The lifecycle rules activation follows: whether a never-active bundle must be observed
@@ -154,6 +155,7 @@ export async function requestActivation(
   await assertPromotionCriteria(db, hash, now, lifecycle);
   // The evidence approvers review, computed here from the stored bundles.
   const candidate = (await getBundle(db, hash))!;
+  assertRollbackReachable(candidate, active.bundle);
   const run = await latestShadowOf(db, hash);
   const shadow = run ? await summarizeShadow(db, run, now) : emptyShadowSummary(active.policy_bundle_hash, lifecycle.shadowMinHours);
   const rollback = await buildRollbackPlan(db, { currentHash: hash, now, diff: lifecycle.analyzers.diff });

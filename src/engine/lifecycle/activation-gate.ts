@@ -15,6 +15,8 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { WritError } from '../../errors/writ-error.ts';
+import type { CompiledBundle } from '../../policy/compile-bundle.ts';
+import { activationUngovernedReason } from '../../policy/lifecycle/activation-governed.ts';
 import type { ShadowSummary } from '../../policy/lifecycle/artifacts.ts';
 import type { Database } from '../../store/schema.ts';
 import { latestShadowOf } from './shadow/shadow-runs.ts';
@@ -52,4 +54,23 @@ export async function assertPromotionCriteria(
     }
   }
   return null;
+}
+
+/**
+ * Refuses to activate a candidate under which the way back would be closed: a
+ * `policy.activate` request for the bundle active now must not be denied by the
+ * candidate (it may need approvals). Keeps every activation one governed step away from
+ * its rollback.
+ *
+ * @throws {WritError} `CONFLICT` reason `ROLLBACK_UNREACHABLE`.
+ *
+ * @example
+ * ```ts
+ * assertRollbackReachable(candidate, active);
+ * ```
+ */
+export function assertRollbackReachable(candidate: CompiledBundle, active: CompiledBundle): void {
+  const m = active.document.manifest;
+  const why = activationUngovernedReason(candidate, { policy_bundle_hash: active.policy_bundle_hash, bundle_id: m.id, version: m.version });
+  if (why) throw new WritError('CONFLICT', `activating this bundle would close the way back: ${why}`, { reason: 'ROLLBACK_UNREACHABLE' });
 }

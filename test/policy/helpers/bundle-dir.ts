@@ -76,6 +76,22 @@ export function miniBundle(): BundleFiles {
   };
 }
 
+/**
+ * The mini bundle, plus the `policy.activate` action and a permit for it with approvals:
+ * a bundle that, once active, still lets policy change (what `writ policy lint` asks of
+ * every bundle).
+ */
+export function governedMiniBundle(): BundleFiles {
+  return {
+    ...miniBundle(),
+    'schema.cedarschema': MINI_SCHEMA.replace(
+      '  action "doc.read"',
+      '  entity PolicyBundle = { bundle_id: String, version: String };\n  action "policy.activate" appliesTo { principal: [User, Agent], resource: [PolicyBundle], context: Ctx };\n  action "doc.read"',
+    ),
+    'policies/governance.cedar': `@id("policy.activate.approval")\n@approvals("2")\n@approver_groups("owners")\npermit (principal, action == Writ::Action::"policy.activate", resource is Writ::PolicyBundle);\n`,
+  };
+}
+
 const made: string[] = [];
 
 /** Writes `files` (over `base`, default the mini bundle) into a new temp dir, in the given order. */

@@ -9,6 +9,7 @@
 import { Document, isMap, isPair, isScalar, visit } from 'yaml';
 import type { CavraImportWarning, CavraPack, CavraPackSource } from './cavra-pack.ts';
 import { cavraPolicyFiles } from './cavra-policies.ts';
+import { GOVERNANCE_POLICY_FILE, GOVERNANCE_TEST_FILE } from './cavra-governance.ts';
 import { CAVRA_BUNDLE_SCHEMA } from './cavra-schema.ts';
 import { singleLineText } from './cedar-text.ts';
 import { cavraTestFiles, type CavraTestFile } from './cavra-test-cases.ts';
@@ -118,13 +119,15 @@ export function cavraBundleFiles(input: {
   };
   for (const p of policies) files[`policies/${p.file}`] = p.text;
   for (const t of tests.files) files[`tests/${t.file}`] = testFileText(t, pack);
+  files[`policies/${GOVERNANCE_POLICY_FILE.file}`] = GOVERNANCE_POLICY_FILE.text;
+  files[`tests/${GOVERNANCE_TEST_FILE.file}`] = GOVERNANCE_TEST_FILE.text;
   const sorted = Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]!]));
   return {
     files: sorted,
     bundle_id: id,
     version,
-    policies: policies.reduce((n, p) => n + p.policies, 0),
-    test_cases: tests.files.reduce((n, f) => n + f.cases.length, 0),
+    policies: policies.reduce((n: number, p) => n + p.policies, GOVERNANCE_POLICY_FILE.policies),
+    test_cases: tests.files.reduce((n: number, f) => n + f.cases.length, GOVERNANCE_TEST_FILE.cases),
     warnings,
   };
 }

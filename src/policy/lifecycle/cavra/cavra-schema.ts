@@ -18,6 +18,17 @@
 export const CAVRA_ACTION_SCOPES = ['file.read', 'file.write', 'command.execute', 'repo.push', 'mcp.tool_call'] as const;
 
 /**
+ * Every action scope of an imported bundle: CAVRA's, plus `policy.activate`, so that the
+ * bundle, once active, still governs the next policy change (and the rollback).
+ *
+ * @example
+ * ```ts
+ * IMPORTED_BUNDLE_ACTION_SCOPES.includes('policy.activate'); // true
+ * ```
+ */
+export const IMPORTED_BUNDLE_ACTION_SCOPES = [...CAVRA_ACTION_SCOPES, 'policy.activate'] as const;
+
+/**
  * `schema.cedarschema` of an imported bundle (the same text for every pack).
  *
  * @example
@@ -26,8 +37,9 @@ export const CAVRA_ACTION_SCOPES = ['file.read', 'file.write', 'command.execute'
  * ```
  */
 export const CAVRA_BUNDLE_SCHEMA = `// Writ bundle imported from a CAVRA policy pack: the action scopes CAVRA actions map to
-// (file.read, file.write, command.execute, repo.push, mcp.tool_call), with the entity
-// shapes and context of Writ's default bundle for them.
+// (file.read, file.write, command.execute, repo.push, mcp.tool_call) and policy.activate
+// (policy changes stay governed), with the entity shapes and context of Writ's default
+// bundle for them.
 namespace Writ {
   // ── who asks (intent.principal.type) ──────────────────────────────────────────
   entity User, Agent, Pipeline, Service;
@@ -39,6 +51,7 @@ namespace Writ {
   entity File = { path: String };
   entity Command = { line: String };
   entity McpTool = { server: String, tool: String, capability?: String };
+  entity PolicyBundle = { bundle_id: String, version: String };
 
   // ── context (filled by the mapping) ───────────────────────────────────────────
   type ExecutionIdentity = {
@@ -76,5 +89,6 @@ namespace Writ {
   action "file.read", "file.write" appliesTo { principal: [User, Agent, Pipeline, Service], resource: [File], context: IntentContext };
   action "command.execute" appliesTo { principal: [User, Agent, Pipeline, Service], resource: [Command], context: IntentContext };
   action "mcp.tool_call" appliesTo { principal: [User, Agent, Pipeline, Service], resource: [McpTool], context: IntentContext };
+  action "policy.activate" appliesTo { principal: [User, Agent, Pipeline, Service], resource: [PolicyBundle], context: IntentContext };
 }
 `;

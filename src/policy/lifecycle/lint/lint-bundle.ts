@@ -28,6 +28,7 @@ import { compareIssues, lintIssue } from './lint-issue.ts';
 import { manifestIssues } from './manifest-metadata.ts';
 import { sampledPermitIssues } from './sampled-coverage.ts';
 import { fileOnlyTestCaseLines, readTestCaseLines, type TestCaseLines } from './test-case-lines.ts';
+import { activationGovernedIssues } from './activation-governed-issues.ts';
 
 /**
  * Options of {@link lintBundle} and {@link lintBundleDir}.
@@ -88,7 +89,7 @@ export function lintBundle(check: BundleCheck, opts: LintOptions): LintReport {
   if (check.document) issues.push(...manifestIssues(check.document.manifest));
   const bundle = check.bundle;
   if (!bundle) return report(check, issues, { required: [], covered: [] });
-  issues.push(...approverGroupIssues(bundle, opts.knownGroups));
+  issues.push(...approverGroupIssues(bundle, opts.knownGroups), ...activationGovernedIssues(bundle));
   if (bundle.document.tests.every((t) => t.cases.length === 0)) {
     issues.push(lintIssue('TESTS_MISSING', 'the bundle has no decision test cases (tests/*.yaml)', { location: { file: 'tests', line: null, column: null } }));
   }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runBundleTests } from '../../../../src/policy/bundle-tests.ts';
 import { DEFAULT_BUNDLE_DIR } from '../../../../src/policy/default-bundle.ts';
 import { loadBundleDir } from '../../../../src/policy/load-bundle.ts';
-import { CAVRA_ACTION_SCOPES } from '../../../../src/policy/lifecycle/cavra/cavra-schema.ts';
+import { IMPORTED_BUNDLE_ACTION_SCOPES } from '../../../../src/policy/lifecycle/cavra/cavra-schema.ts';
 import { convertCavraPack } from '../../../../src/policy/lifecycle/cavra/import-cavra.ts';
 import { cleanupTemp, loadFiles, tempDir, writeFiles } from './helpers.ts';
 
@@ -21,12 +21,12 @@ function convert(pack: unknown) {
   return convertCavraPack(join(root, 'p'));
 }
 
-test("the schema declares only CAVRA's action scopes, with the default bundle's shapes for them", () => {
+test("the schema declares only CAVRA's action scopes and policy.activate, with the default bundle's shapes for them", () => {
   const c = convert({ metadata: { id: 'cavra-min' } });
   const imported = loadFiles(c.bundle.files).model;
   const def = loadBundleDir(DEFAULT_BUNDLE_DIR).model;
-  assert.deepEqual([...imported.actions.keys()].sort(), [...CAVRA_ACTION_SCOPES].sort());
-  for (const scope of CAVRA_ACTION_SCOPES) {
+  assert.deepEqual([...imported.actions.keys()].sort(), [...IMPORTED_BUNDLE_ACTION_SCOPES].sort());
+  for (const scope of IMPORTED_BUNDLE_ACTION_SCOPES) {
     const a = imported.actions.get(scope)!;
     const b = def.actions.get(scope)!;
     assert.deepEqual(a, b, scope);
@@ -44,9 +44,9 @@ test('hostile pack text cannot break out of a string or a comment, nor add a pol
   });
   const bundle = loadFiles(c.bundle.files);
   assert.equal(bundle.policies.size, c.bundle.policies);
-  const scopes = new Set(CAVRA_ACTION_SCOPES.map((s) => `Writ::Action::${JSON.stringify(s)}`));
+  const scopes = new Set(IMPORTED_BUNDLE_ACTION_SCOPES.map((s) => `Writ::Action::${JSON.stringify(s)}`));
   for (const p of bundle.policies.values()) {
-    assert.ok(/^(filesystem|commands|git|mcp)\./.test(p.id), p.id);
+    assert.ok(/^(filesystem|commands|git|mcp)\./.test(p.id) || p.id === 'governance.policy.activate.approval', p.id);
     assert.ok(p.action.op === '==' && p.action.uids.length === 1 && scopes.has(p.action.uids[0]!), `${p.id} is scoped to one CAVRA action`);
   }
   const tests = runBundleTests(bundle);

@@ -5,7 +5,7 @@ import { parseGroups, policyLint, registerPolicyLintCommand } from '../../../../
 import { DEFAULT_APPROVER_GROUPS } from '../../../../src/config/load-config.ts';
 import { DEFAULT_BUNDLE_DIR } from '../../../../src/policy/default-bundle.ts';
 import type { LintReport } from '../../../../src/policy/lifecycle/artifacts.ts';
-import { MINI_WRITE, cleanupBundles, writeBundle } from '../../helpers/bundle-dir.ts';
+import { MINI_WRITE, cleanupBundles, governedMiniBundle, writeBundle } from '../../helpers/bundle-dir.ts';
 import { captureContext } from '../../helpers/capture-context.ts';
 
 after(cleanupBundles);
@@ -37,7 +37,7 @@ test('lint: a valid bundle exits 0 and ends with the counts; --json prints the L
 });
 
 test('lint: a blocker exits 1 and is printed on one line with its location and policy', () => {
-  const dir = writeBundle({ 'policies/write.cedar': MINI_WRITE.replace('owners,writers', 'owners,writres') });
+  const dir = writeBundle({ 'policies/write.cedar': MINI_WRITE.replace('owners,writers', 'owners,writres') }, governedMiniBundle());
   const { ctx, stdout } = captureContext(false);
   assert.equal(policyLint(dir, ctx, { groups: 'owners,writers' }), 1);
   assert.match(stdout(), /^BLOCKER {2}APPROVER_GROUP_UNKNOWN {2}policies\/write\.cedar:\d+:1 \[doc\.write\.prod\.approval\]: .*"writres"/m);
@@ -54,7 +54,7 @@ test('registered as `policy lint DIR --groups`, setting the exit code', async ()
   const { ctx } = captureContext(true);
   const program = new Command().exitOverride();
   registerPolicyLintCommand(program.command('policy'), () => ctx);
-  const dir = writeBundle({ 'policies/write.cedar': MINI_WRITE.replace('owners,writers', 'owners,writres') });
+  const dir = writeBundle({ 'policies/write.cedar': MINI_WRITE.replace('owners,writers', 'owners,writres') }, governedMiniBundle());
   await program.parseAsync(['node', 'writ', 'policy', 'lint', dir, '--groups', 'owners,writers']);
   assert.equal(process.exitCode, 1);
 });

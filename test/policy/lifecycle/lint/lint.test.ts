@@ -7,7 +7,7 @@ import type { LintIssue, LintReport } from '../../../../src/policy/lifecycle/art
 import { lintBundleDir, lintCompiledBundle } from '../../../../src/policy/lifecycle/lint/lint-bundle.ts';
 import { LINT_CODES } from '../../../../src/policy/lifecycle/lint/lint-codes.ts';
 import { applicableClasses } from '../../../../src/policy/lifecycle/required-classes.ts';
-import { MINI_TESTS, MINI_WRITE, cleanupBundles, writeBundle } from '../../helpers/bundle-dir.ts';
+import { MINI_TESTS, MINI_WRITE, cleanupBundles, governedMiniBundle, writeBundle } from '../../helpers/bundle-dir.ts';
 import { edited, readBundleFiles } from '../diff/bundle-files.ts';
 
 after(cleanupBundles);
@@ -53,7 +53,7 @@ test('without configured groups: exactly one APPROVER_GROUPS_UNCHECKED warning, 
 });
 
 test('an approver group typo is an APPROVER_GROUP_UNKNOWN blocker at the policy, with the likely group', () => {
-  const dir = writeBundle({ 'policies/write.cedar': MINI_WRITE.replace('@approver_groups("owners,writers")', '@approver_groups("owners,writres")') });
+  const dir = writeBundle({ 'policies/write.cedar': MINI_WRITE.replace('@approver_groups("owners,writers")', '@approver_groups("owners,writres")') }, governedMiniBundle());
   const r = lintBundleDir(dir, { knownGroups: MINI_GROUPS });
   assert.equal(r.valid, false);
   const [issue, ...rest] = only(r, 'APPROVER_GROUP_UNKNOWN');
@@ -62,13 +62,13 @@ test('an approver group typo is an APPROVER_GROUP_UNKNOWN blocker at the policy,
   assert.equal(issue!.policy_id, 'doc.write.prod.approval');
   assert.deepEqual(issue!.location, { file: 'policies/write.cedar', line: lineOf(MINI_WRITE, '@id("doc.write.prod.approval")'), column: 1 });
   assert.match(issue!.message, /"writres".*did you mean "writers"/);
-  assert.equal(lintBundleDir(writeBundle(), { knownGroups: MINI_GROUPS }).valid, true, 'the same bundle without the typo is valid');
+  assert.equal(lintBundleDir(writeBundle({}, governedMiniBundle()), { knownGroups: MINI_GROUPS }).valid, true, 'the same bundle without the typo is valid');
 });
 
 test('a permit an unconditional forbid always overrides: POLICY_SHADOWED_BY_FORBID, sampled, with counts', () => {
   const dir = writeBundle({
     'policies/write.cedar': `${MINI_WRITE}\n@id("doc.write.freeze")\nforbid (principal, action == Writ::Action::"doc.write", resource);\n`,
-  });
+  }, governedMiniBundle());
   const r = lintBundleDir(dir, { knownGroups: MINI_GROUPS });
   assert.equal(r.valid, true, 'a sampled finding is a warning');
   const shadowed = only(r, 'POLICY_SHADOWED_BY_FORBID');
@@ -82,7 +82,7 @@ test('a permit an unconditional forbid always overrides: POLICY_SHADOWED_BY_FORB
     assert.match(i.message, /in all \d+ of the \d+ generated cases/);
     assert.match(i.message, /doc\.write\.freeze/);
   }
-  const unshadowed = lintBundleDir(writeBundle(), { knownGroups: MINI_GROUPS });
+  const unshadowed = lintBundleDir(writeBundle({}, governedMiniBundle()), { knownGroups: MINI_GROUPS });
   assert.deepEqual(only(unshadowed, 'POLICY_SHADOWED_BY_FORBID'), []);
 });
 
@@ -96,7 +96,7 @@ when { resource.tier == "a" && resource.tier == "b" };
 permit (principal, action == Writ::Action::"doc.read", resource is Writ::Doc)
 when { false };
 `,
-  });
+  }, governedMiniBundle());
   const r = lintBundleDir(dir, { knownGroups: MINI_GROUPS });
   assert.equal(r.valid, true);
   const never = only(r, 'POLICY_NEVER_APPLIES_SAMPLED');
@@ -150,7 +150,7 @@ test('an unknown class and a class of another action scope are blockers; the cla
 });
 
 test('a failing bundle test is a TEST_FAILING blocker with what differed and where', () => {
-  const dir = writeBundle({ 'tests/read.yaml': MINI_TESTS.replace('expect: { verdict: allow, reasons: [doc.read.allow] }', 'expect: { verdict: deny }') });
+  const dir = writeBundle({ 'tests/read.yaml': MINI_TESTS.replace('expect: { verdict: allow, reasons: [doc.read.allow] }', 'expect: { verdict: deny }') }, governedMiniBundle());
   const r = lintBundleDir(dir, { knownGroups: MINI_GROUPS });
   assert.deepEqual(codes(r, 'blocker'), ['TEST_FAILING']);
   const issue = only(r, 'TEST_FAILING')[0]!;
@@ -159,7 +159,7 @@ test('a failing bundle test is a TEST_FAILING blocker with what differed and whe
 });
 
 test('an invalid bundle: each problem a BUNDLE_INVALID blocker with file, line, column and policy id', () => {
-  const dir = writeBundle({ 'policies/bad.cedar': '\n@id("bad.one") @approvals("0") @approver_groups("x")\npermit (principal, action, resource);\n' });
+  const dir = writeBundle({ 'policies/bad.cedar': '\n@id("bad.one") @approvals("0") @approver_groups("x")\npermit (principal, action, resource);\n' }, governedMiniBundle());
   const r = lintBundleDir(dir, { knownGroups: null });
   assert.equal(r.valid, false);
   assert.deepEqual(
@@ -171,11 +171,11 @@ test('an invalid bundle: each problem a BUNDLE_INVALID blocker with file, line, 
 });
 
 test('manifest metadata: an empty description and a non-semver version are warnings', () => {
-  const dir = writeBundle({ 'bundle.yaml': 'id: mini\nversion: "0.1"\ndescription: ""\n' });
+  const dir = writeBundle({ 'bundle.yaml': 'id: mini\nversion: "0.1"\ndescription: ""\n' }, governedMiniBundle());
   const r = lintBundleDir(dir, { knownGroups: MINI_GROUPS });
   assert.equal(r.valid, true);
   assert.deepEqual(codes(r).sort(), ['MANIFEST_DESCRIPTION_MISSING', 'MANIFEST_VERSION_NOT_SEMVER']);
-  assert.deepEqual(codes(lintBundleDir(writeBundle(), { knownGroups: MINI_GROUPS })), []);
+  assert.deepEqual(codes(lintBundleDir(writeBundle({}, governedMiniBundle()), { knownGroups: MINI_GROUPS })), []);
 });
 
 test('a directory that cannot be read: one BUNDLE_DIR_UNREADABLE blocker', () => {
@@ -189,7 +189,7 @@ test('deterministic: the same report twice, blockers first, every code documente
   const dir = writeBundle({
     'bundle.yaml': 'id: mini\nversion: "0.1"\ndescription: a bundle\n',
     'policies/write.cedar': `${MINI_WRITE.replace('owners,writers', 'owners,writres')}\n@id("doc.write.freeze")\nforbid (principal, action == Writ::Action::"doc.write", resource);\n`,
-  });
+  }, governedMiniBundle());
   const a = lintBundleDir(dir, { knownGroups: MINI_GROUPS });
   const b = lintBundleDir(dir, { knownGroups: MINI_GROUPS });
   assert.deepEqual(a, b);
@@ -199,7 +199,7 @@ test('deterministic: the same report twice, blockers first, every code documente
 });
 
 test('lintCompiledBundle (a bundle from the store) finds what the directory lint finds, without case lines', () => {
-  const dir = writeBundle({ 'policies/write.cedar': `${MINI_WRITE}\n@id("doc.write.freeze")\nforbid (principal, action == Writ::Action::"doc.write", resource);\n` });
+  const dir = writeBundle({ 'policies/write.cedar': `${MINI_WRITE}\n@id("doc.write.freeze")\nforbid (principal, action == Writ::Action::"doc.write", resource);\n` }, governedMiniBundle());
   const fromDir = lintBundleDir(dir, { knownGroups: MINI_GROUPS });
   const compiled = lintCompiledBundle(loadBundleDir(dir), { knownGroups: MINI_GROUPS });
   assert.deepEqual(codes(compiled), codes(fromDir));
