@@ -13,7 +13,8 @@
  */
 import type { Command } from 'commander';
 import { WritError } from '../../errors/writ-error.ts';
-import type { CompiledBundle } from '../../policy/compile-bundle.ts';
+import { isSha256Ref } from '../../crypto/hash.ts';
+import { checkBundleDocument, type BundleCheck, type CompiledBundle } from '../../policy/compile-bundle.ts';
 import { inspectBundleDir } from '../../policy/load-bundle.ts';
 import type { DecisionChange, DecisionSummary, PolicyChange } from '../../policy/lifecycle/artifacts.ts';
 import { DEFAULT_CORPUS_PER_ACTION, DEFAULT_CORPUS_SEED, type CorpusOptions } from '../../policy/lifecycle/corpus/generate-corpus.ts';
@@ -54,20 +55,30 @@ export function countOption(value: string, flag: string): number {
 }
 
 /**
- * Reads and checks a bundle directory given on the command line; on a problem prints
- * them (with `--json`, as `{dir, valid: false, …}`) and returns null.
+ * Reads and checks a bundle given on the command line: a directory, or the
+ * `policy_bundle_hash` of a bundle stored on the server (fetched, re-checked and
+ * re-hashed). On a problem prints them (with `--json`, as `{dir, valid: false, …}`) and
+ * returns null.
  *
  * @example
  * ```ts
- * const bundle = bundleArgument('policies/default', ctx()); // null → exit 2
+ * const bundle = await bundleArgument('policies/default', ctx()); // null → exit 2
+ * const stored = await bundleArgument('sha256:…', ctx());         // from GET /v1/policy/bundles/{hash}
  * ```
  */
-export function bundleArgument(dir: string, c: CliContext): CompiledBundle | null {
-  const check = inspectBundleDir(dir);
+export async function bundleArgument(arg: string, c: CliContext): Promise<CompiledBundle | null> {
+  let check: BundleCheck;
+  if (isSha256Ref(arg)) {
+    const stored = await c.client().get<{ document: unknown }>(`/v1/policy/bundles/${encodeURIComponent(arg)}`);
+    check = checkBundleDocument(stored.document);
+    if (check.bundle && check.policy_bundle_hash !== arg) throw new WritError('INTERNAL', `the server returned a bundle whose hash is ${check.policy_bundle_hash}, not ${arg}`);
+  } else {
+    check = inspectBundleDir(arg);
+  }
   if (check.bundle) return check.bundle;
-  const invalid = { dir, valid: false, policy_bundle_hash: check.policy_bundle_hash, problems: check.problems, warnings: check.warnings };
+  const invalid = { dir: arg, valid: false, policy_bundle_hash: check.policy_bundle_hash, problems: check.problems, warnings: check.warnings };
   c.out.result(invalid, () =>
-    [`INVALID bundle ${dir}: ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}`, ...check.problems.map((p) => `  ${formatProblem(p)}`)].join('\n'),
+    [`INVALID bundle ${arg}: ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}`, ...check.problems.map((p) => `  ${formatProblem(p)}`)].join('\n'),
   );
   return null;
 }
@@ -156,18 +167,18 @@ export function diffText(d: BundleDiff, limit: number): string {
  *
  * @example
  * ```ts
- * const code = policyDiff('policies/default', 'candidate', ctx(), {}); // 0 same meaning, 1 changes, 2 invalid
+ * const code = await policyDiff('policies/default', 'candidate', ctx(), {}); // 0 same meaning, 1 changes, 2 invalid
  * ```
  */
-export function policyDiff(a: string, b: string, c: CliContext, opts: DiffCommandOptions): number {
+export async function policyDiff(a: string, b: string, c: CliContext, opts: DiffCommandOptions): Promise<number> {
   const limit = opts.limit === undefined ? DEFAULT_LIMIT : countOption(opts.limit, '--limit');
   const corpus: CorpusOptions = {
     ...(opts.seed !== undefined ? { seed: countOption(opts.seed, '--seed') } : {}),
     ...(opts.perAction !== undefined ? { perAction: countOption(opts.perAction, '--per-action') } : {}),
   };
-  const before = bundleArgument(a, c);
+  const before = await bundleArgument(a, c);
   if (!before) return EXIT.USAGE;
-  const after = bundleArgument(b, c);
+  const after = await bundleArgument(b, c);
   if (!after) return EXIT.USAGE;
   const diff = diffBundles(before, after, { corpus });
   c.out.result(diff, () => diffText(diff, limit));
@@ -186,14 +197,14 @@ export function policyDiff(a: string, b: string, c: CliContext, opts: DiffComman
 export function registerPolicyDiffCommand(policy: Command, ctx: () => CliContext): Command {
   return policy
     .command('diff')
-    .argument('<a>', 'bundle directory before the change')
-    .argument('<b>', 'bundle directory after the change')
+    .argument('<a>', 'bundle before the change: a directory, or the policy_bundle_hash of a stored bundle')
+    .argument('<b>', 'bundle after the change: a directory or a stored hash')
     .option('--limit <n>', `decision changes to show (default ${DEFAULT_LIMIT}; --json lists all)`)
     .option('--seed <n>', `seed of the generated decision corpus (default ${DEFAULT_CORPUS_SEED})`)
     .option('--per-action <n>', `generated cases per action scope (default ${DEFAULT_CORPUS_PER_ACTION})`)
     .description('semantic diff of two bundles: policies, schema, and decisions that change (exit 0 no semantic change, 1 changes, 2 invalid input — as diff(1))')
-    .action((a: string, b: string, opts: DiffCommandOptions) => {
-      const code = policyDiff(a, b, ctx(), opts);
+    .action(async (a: string, b: string, opts: DiffCommandOptions) => {
+      const code = await policyDiff(a, b, ctx(), opts);
       if (code !== EXIT.OK) process.exitCode = code;
     });
 }

@@ -19,7 +19,8 @@
  */
 import type { Command } from 'commander';
 import { compileBundleDocument, type CompiledBundle } from '../../policy/compile-bundle.ts';
-import { inspectBundleDir, loadBundleDir } from '../../policy/load-bundle.ts';
+import { inspectBundleDir } from '../../policy/load-bundle.ts';
+import { bundleArgument } from './policy-diff.ts';
 import type { OperatingEvidence, RollbackPlan, ShadowSummary } from '../../policy/lifecycle/artifacts.ts';
 import { diffBundles } from '../../policy/lifecycle/diff/diff-bundles.ts';
 import { readDryRunCaseFile } from '../../policy/lifecycle/dry-run/read-case-file.ts';
@@ -85,7 +86,11 @@ export async function policyLifecyclePlan(c: CliContext, opts: LifecyclePlanOpti
   const candidate = check.bundle;
   const now = new Date();
   const cases = opts.cases ? readDryRunCaseFile(opts.cases) : undefined;
-  let previous: CompiledBundle | null = opts.previous ? loadBundleDir(opts.previous) : null;
+  let previous: CompiledBundle | null = null;
+  if (opts.previous) {
+    previous = await bundleArgument(opts.previous, c);
+    if (!previous) return EXIT.USAGE;
+  }
   let shadow: ShadowSummary;
   let rollback: RollbackPlan;
   if (opts.server) {
@@ -148,7 +153,7 @@ export function registerPolicyLifecyclePlanCommand(policy: Command, ctx: () => C
       .command('lifecycle-plan')
       .requiredOption('--bundle <dir>', 'the candidate bundle directory')
       .requiredOption('--output-dir <dir>', 'where to write the artifacts and the packet')
-      .option('--previous <dir>', 'the bundle it replaces (offline; with --server the active bundle is used)')
+      .option('--previous <dir|hash>', 'the bundle it replaces: a directory, or a stored bundle hash (with --server the active bundle is used)')
       .option('--cases <file>', 'dry-run cases (Writ case file or CAVRA sample-actions.json) instead of the built-in required cases')
       .option('--groups <a,b>', 'approver groups policies may name (default: WRIT_POLICY_APPROVER_GROUPS)')
       .option('--server', 'use the server: active bundle, shadow run, rollback plan from activation history')

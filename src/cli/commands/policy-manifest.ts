@@ -1,5 +1,5 @@
 /**
- * `writ policy manifest DIR [--previous DIR]`: the version manifest of a bundle
+ * `writ policy manifest DIR [--previous DIR|HASH]`: the version manifest of a bundle
  * directory (offline, files and git only): id, version, `policy_bundle_hash`, the
  * previous hash, the git commit and path (or the file path), whether the bundle files
  * are tracked and clean, and the semantic diff against the previous bundle
@@ -61,13 +61,13 @@ export function manifestText(m: VersionManifest): string {
  *
  * @example
  * ```ts
- * const code = policyManifest('policies/default', ctx(), {}, new Date()); // 0
+ * const code = await policyManifest('policies/default', ctx(), {}, new Date()); // 0
  * ```
  */
-export function policyManifest(dir: string, c: CliContext, opts: ManifestCommandOptions, now: Date): number {
-  const bundle = bundleArgument(dir, c);
+export async function policyManifest(dir: string, c: CliContext, opts: ManifestCommandOptions, now: Date): Promise<number> {
+  const bundle = await bundleArgument(dir, c);
   if (!bundle) return EXIT.USAGE;
-  const previous = opts.previous === undefined ? null : bundleArgument(opts.previous, c);
+  const previous = opts.previous === undefined ? null : await bundleArgument(opts.previous, c);
   if (opts.previous !== undefined && !previous) return EXIT.USAGE;
   const manifest = buildVersionManifest(bundle, { dir, previous, now });
   c.out.result(manifest, () => manifestText(manifest));
@@ -86,10 +86,10 @@ export function registerPolicyManifestCommand(policy: Command, ctx: () => CliCon
   return policy
     .command('manifest')
     .argument('<dir>', 'bundle directory')
-    .option('--previous <dir>', 'directory of the bundle this one replaces (adds its hash and the semantic diff)')
+    .option('--previous <dir|hash>', 'the bundle this one replaces, a directory or the hash of a stored bundle (adds its hash and the semantic diff)')
     .description('version manifest of a bundle: hash, previous hash, git commit and path, git_versioned, semantic diff (exit 2 if invalid)')
-    .action((dir: string, opts: ManifestCommandOptions) => {
-      const code = policyManifest(dir, ctx(), opts, new Date());
+    .action(async (dir: string, opts: ManifestCommandOptions) => {
+      const code = await policyManifest(dir, ctx(), opts, new Date());
       if (code !== EXIT.OK) process.exitCode = code;
     });
 }

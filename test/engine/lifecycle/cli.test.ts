@@ -36,6 +36,14 @@ test('shadow, evidence, rollback-plan and lifecycle-plan from the command line',
   commitAll(work); // a live packet needs a Git-versioned bundle
   const hash = JSON.parse((await run(true, 'policy', 'push', dir)).out).policy_bundle_hash as string;
 
+  // diff and manifest take stored bundles by hash as well as directories.
+  const active = (await s.app.inject({ method: 'GET', url: '/v1/policy/active', headers: { authorization: `Bearer ${s.adminToken}` } })).json().policy_bundle_hash as string;
+  const diffed = await run(true, 'policy', 'diff', active, hash);
+  assert.equal(diffed.exitCode, 1);
+  assert.deepEqual(JSON.parse(diffed.out).changed, ['promotion.forbid.phase_hold']);
+  const manifest = await run(true, 'policy', 'manifest', dir, '--previous', active);
+  assert.equal(JSON.parse(manifest.out).previous_policy_bundle_hash, active);
+
   const started = JSON.parse((await run(true, 'policy', 'shadow', 'start', hash, '--min-hours', '0.5', '--dev-user', 'carol')).out);
   assert.equal(started.state, 'running');
   assert.equal(started.promotion_criteria.min_observation_hours, 0.5);

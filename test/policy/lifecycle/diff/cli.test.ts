@@ -21,17 +21,17 @@ function candidate(): string {
   return writeBundle({ 'policies/promotion.cedar': edited(FILES, 'policies/promotion.cedar', '  context.signals.phase_hold.targets.contains(context.resource_id) ||\n', '') }, FILES);
 }
 
-test('diff: the same meaning exits 0 and says so', () => {
+test('diff: the same meaning exits 0 and says so', async () => {
   const { ctx, stdout } = captureContext(false);
-  assert.equal(policyDiff(DEFAULT_BUNDLE_DIR, writeBundle({}, FILES), ctx, FAST), 0);
+  assert.equal(await policyDiff(DEFAULT_BUNDLE_DIR, writeBundle({}, FILES), ctx, FAST), 0);
   assert.match(stdout(), /^policies: 0 added, 0 removed, 0 changed$/m);
   assert.match(stdout(), /^schema: unchanged$/m);
   assert.match(stdout(), /^no semantic change$/m);
 });
 
-test('diff: a change exits 1; sections, the changed condition, and the first --limit decision changes', () => {
+test('diff: a change exits 1; sections, the changed condition, and the first --limit decision changes', async () => {
   const { ctx, stdout } = captureContext(false);
-  assert.equal(policyDiff(DEFAULT_BUNDLE_DIR, candidate(), ctx, { ...FAST, limit: '2' }), 1);
+  assert.equal(await policyDiff(DEFAULT_BUNDLE_DIR, candidate(), ctx, { ...FAST, limit: '2' }), 1);
   const out = stdout();
   assert.match(out, /^policies: 0 added, 0 removed, 1 changed$/m);
   assert.match(out, /^ {2}~ promotion\.forbid\.phase_hold {2}\(conditions\)$/m);
@@ -43,9 +43,9 @@ test('diff: a change exits 1; sections, the changed condition, and the first --l
   assert.match(out, /^semantic changes: policies, decisions$/m);
 });
 
-test('diff --json: the SemanticDiff with every decision change', () => {
+test('diff --json: the SemanticDiff with every decision change', async () => {
   const { ctx, stdout } = captureContext(true);
-  assert.equal(policyDiff(DEFAULT_BUNDLE_DIR, candidate(), ctx, { ...FAST, limit: '1' }), 1);
+  assert.equal(await policyDiff(DEFAULT_BUNDLE_DIR, candidate(), ctx, { ...FAST, limit: '1' }), 1);
   const d = JSON.parse(stdout()) as SemanticDiff;
   assert.equal(d.schema_version, 'writ.policy-lifecycle.semantic-diff.v1');
   assert.deepEqual(d.changed, ['promotion.forbid.phase_hold']);
@@ -53,9 +53,9 @@ test('diff --json: the SemanticDiff with every decision change', () => {
   assert.ok(d.decisions.changed_count > 1, '--limit only shortens the human output');
 });
 
-test('diff: an invalid bundle or option exits 2', () => {
+test('diff: an invalid bundle or option exits 2', async () => {
   const { ctx, stdout } = captureContext(false);
-  assert.equal(policyDiff(DEFAULT_BUNDLE_DIR, '/nonexistent/writ-bundle', ctx, FAST), 2);
+  assert.equal(await policyDiff(DEFAULT_BUNDLE_DIR, '/nonexistent/writ-bundle', ctx, FAST), 2);
   assert.match(stdout(), /INVALID bundle \/nonexistent\/writ-bundle/);
   assert.throws(
     () => countOption('ten', '--limit'),
@@ -71,11 +71,11 @@ test('registered as `policy diff A B`, setting the exit code', async () => {
   assert.equal(process.exitCode, 1);
 });
 
-test('diff: an annotation change is printed as Cedar annotations, a removed one as "(no @key)"', () => {
+test('diff: an annotation change is printed as Cedar annotations, a removed one as "(no @key)"', async () => {
   const files = { ...FILES };
   files['policies/promotion.cedar'] = edited(files, 'policies/promotion.cedar', '@risk("high")\n@break_glass("allowed")\n', '@risk("critical")\n');
   const { ctx, stdout } = captureContext(false);
-  assert.equal(policyDiff(DEFAULT_BUNDLE_DIR, writeBundle({}, files), ctx, FAST), 1);
+  assert.equal(await policyDiff(DEFAULT_BUNDLE_DIR, writeBundle({}, files), ctx, FAST), 1);
   const out = stdout();
   assert.match(out, /^ {2}~ promotion\.prod\.approval {2}\(annotations\)$/m);
   for (const line of ['- @break_glass("allowed")', '- @risk("high")', '+ (no @break_glass)', '+ @risk("critical")']) {

@@ -50,7 +50,7 @@ function inRepo(dir: string): boolean {
   }
 }
 
-test('in a git repository: commit, path relative to the top, versioned and clean; then dirty after a change', () => {
+test('in a git repository: commit, path relative to the top, versioned and clean; then dirty after a change', async () => {
   const { dir, commit } = repoWithBundle();
   const m = buildVersionManifest(loadBundleDir(dir), { dir, previous: null, now: NOW });
   assert.equal(m.schema_version, 'writ.policy-lifecycle.version-manifest.v1');
@@ -66,7 +66,7 @@ test('in a git repository: commit, path relative to the top, versioned and clean
   assert.notEqual(dirty.policy_bundle_hash, m.policy_bundle_hash);
 });
 
-test('in a repository but with an untracked bundle file: not git_versioned, dirty', () => {
+test('in a repository but with an untracked bundle file: not git_versioned, dirty', async () => {
   const { dir, commit } = repoWithBundle();
   writeFileSync(join(dir, 'policies/extra.cedar'), '@id("doc.read.extra")\npermit (principal, action == Writ::Action::"doc.read", resource);\n');
   const m = buildVersionManifest(loadBundleDir(dir), { dir, previous: null, now: NOW });
@@ -86,7 +86,7 @@ test('outside any repository: a file: source, no git, not versioned', (t) => {
   assert.equal(m.git_versioned, false);
 });
 
-test('without a git binary: no throw, a file: source', () => {
+test('without a git binary: no throw, a file: source', async () => {
   const { dir } = repoWithBundle();
   const path = process.env.PATH;
   process.env.PATH = '/nonexistent-writ-bin';
@@ -99,7 +99,7 @@ test('without a git binary: no throw, a file: source', () => {
   }
 });
 
-test('with a previous bundle: its hash and the semantic diff against it', () => {
+test('with a previous bundle: its hash and the semantic diff against it', async () => {
   const previous = loadBundleDir(writeBundle());
   const dir = writeBundle({ 'policies/write.cedar': MINI_WRITE.replace('when { resource.tier == "prod" }', 'when { resource.tier == "prod" || resource.tier == "stage" }') });
   const m = buildVersionManifest(loadBundleDir(dir), { dir, previous, now: NOW, diff: { corpus: { perAction: 40 } } });
@@ -111,18 +111,18 @@ test('with a previous bundle: its hash and the semantic diff against it', () => 
   assert.ok(m.diff.decisions.changes.some((c) => c.intent.resource.attrs?.tier === 'stage' && c.after.obligations.approvals_required === 3));
 });
 
-test('CLI manifest: human lines, --json with --previous, exit 2 on an invalid bundle', () => {
+test('CLI manifest: human lines, --json with --previous, exit 2 on an invalid bundle', async () => {
   const { dir, commit } = repoWithBundle();
   const human = captureContext(false);
-  assert.equal(policyManifest(dir, human.ctx, {}, NOW), 0);
+  assert.equal(await policyManifest(dir, human.ctx, {}, NOW), 0);
   assert.match(human.stdout(), new RegExp(`^source {4}git:${commit}:bundles/mini$`, 'm'));
   assert.match(human.stdout(), /^git {7}versioned/m);
   assert.match(human.stdout(), /^previous {2}\(none\)$/m);
   const json = captureContext(true);
-  assert.equal(policyManifest(dir, json.ctx, { previous: dir }, NOW), 0);
+  assert.equal(await policyManifest(dir, json.ctx, { previous: dir }, NOW), 0);
   const m = JSON.parse(json.stdout()) as VersionManifest;
   assert.equal(m.previous_policy_bundle_hash, m.policy_bundle_hash);
   assert.equal(m.diff?.decisions.changed_count, 0);
-  assert.equal(policyManifest('/nonexistent/writ-bundle', captureContext(false).ctx, {}, NOW), 2);
-  assert.equal(policyManifest(dir, captureContext(false).ctx, { previous: '/nonexistent/writ-bundle' }, NOW), 2);
+  assert.equal(await policyManifest('/nonexistent/writ-bundle', captureContext(false).ctx, {}, NOW), 2);
+  assert.equal(await policyManifest(dir, captureContext(false).ctx, { previous: '/nonexistent/writ-bundle' }, NOW), 2);
 });
