@@ -11,6 +11,11 @@
  *   transaction inserting an identical decision row and the same two outbox rows,
  *   at the same concurrency. The ratio says what policy + sequencing cost on top
  *   of the bare durable write.
+ * - `engine.intent_to_decision_shadow` (decisions/s): the same while a shadow run is
+ *   running whose candidate diverges on every intent (prod promotion needs three
+ *   approvals instead of two), so each decision also evaluates the candidate and writes
+ *   a divergence row and its ledger entry: the worst case of shadow mode.
+ *   Floor: `engine.intent_to_decision` of the same run (no shadow run).
  */
 import { systemClock } from '../../src/common/clock.ts';
 import { cryptoIdSource } from '../../src/common/ids.ts';
@@ -20,6 +25,13 @@ import type { EngineDeps } from '../../src/engine/engine-deps.ts';
 import { engineDb } from '../../src/engine/tables.ts';
 import { LedgerSequencer } from '../../src/ledger/sequencer.ts';
 import type { Intent } from '../../src/policy/intent.ts';
+import { startShadow } from '../../src/engine/lifecycle/shadow/shadow-runs.ts';
+import { lifecycleDb } from '../../src/engine/lifecycle/tables.ts';
+import type { BundleDocument } from '../../src/policy/bundle-document.ts';
+import { storeBundle } from '../../src/policy/bundle-store.ts';
+import { compileBundleDocument } from '../../src/policy/compile-bundle.ts';
+import { DEFAULT_BUNDLE_DIR } from '../../src/policy/default-bundle.ts';
+import { loadBundleDir } from '../../src/policy/load-bundle.ts';
 import { throughput, type BenchContext, type BenchResult, type BenchSuite } from '../result.ts';
 import { openBenchStore, type BenchStore } from './ledger.ts';
 
@@ -107,7 +119,27 @@ async function run(kind: 'pglite' | 'postgres', ctx: BenchContext): Promise<Benc
       if (r.decision.verdict !== 'require_approval') throw new Error(`unexpected verdict ${r.decision.verdict}`);
     });
     ctx.log(`  ${kind}: ${total} intents at ${IN_FLIGHT} in flight: ${rate.toFixed(0)} decisions/s (floor ${floor.toFixed(0)}/s)`);
-    return [throughput('engine.intent_to_decision', kind, rate, 'decisions/s', 'decision row + 2 outbox rows per transaction, no policy, no ledger wait', floor)];
+    // Shadow mode, worst case: the candidate diverges on every intent.
+    const candidate = loadBundleDir(DEFAULT_BUNDLE_DIR).document as BundleDocument;
+    const stricter = compileBundleDocument({
+      ...candidate,
+      manifest: { ...candidate.manifest, version: 'bench-shadow' },
+      policies: candidate.policies.map((f) => (f.file === 'promotion.cedar' ? { ...f, text: f.text.replace('@approvals("2")', '@approvals("3")') } : f)),
+      tests: [],
+    });
+    await b.store.transaction((trx) => storeBundle(trx, stricter, new Date()));
+    await startShadow(deps, { kind: 'admin' }, { policy_bundle_hash: stricter.policy_bundle_hash, min_observation_hours: 0 }, 0);
+    const shadowed = await concurrentRate(total, IN_FLIGHT, async (i) => {
+      const r = await submitIntent(deps, intent(2_000_000 + i), 'bench');
+      if (r.decision.verdict !== 'require_approval') throw new Error(`unexpected verdict ${r.decision.verdict}`);
+    });
+    const recorded = await lifecycleDb(b.store.db).selectFrom('policy_shadow_divergences').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    if (Number(recorded.n) < total) throw new Error(`expected a divergence per shadowed intent, got ${recorded.n} for ${total}`);
+    ctx.log(`  ${kind}: with a shadow run diverging on every intent: ${shadowed.toFixed(0)} decisions/s (without: ${rate.toFixed(0)}/s)`);
+    return [
+      throughput('engine.intent_to_decision', kind, rate, 'decisions/s', 'decision row + 2 outbox rows per transaction, no policy, no ledger wait', floor),
+      throughput('engine.intent_to_decision_shadow', kind, shadowed, 'decisions/s', 'engine.intent_to_decision of the same run (no shadow run)', rate),
+    ];
   } finally {
     await ledger.stop();
     await b.close();
