@@ -15,8 +15,9 @@ import { engineSuite } from './suites/engine.ts';
 import { gatewaySuite } from './suites/gateway.ts';
 import { gatewayHttpSuite } from './suites/gateway-http.ts';
 import { revocationSuite } from './suites/revocation.ts';
+import { pecsSuite } from './suites/pecs.ts';
 
-const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite, engineSuite, gatewaySuite, gatewayHttpSuite, revocationSuite];
+const SUITES: BenchSuite[] = [keyringSuite, storeSuite, ledgerSuite, policySuite, engineSuite, gatewaySuite, gatewayHttpSuite, revocationSuite, pecsSuite];
 
 async function postgresReachable(url: string): Promise<boolean> {
   const admin = new URL(url);

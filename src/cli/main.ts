@@ -9,6 +9,7 @@ import { registerInitCommand } from './commands/init.ts';
 import { registerKeysCommands } from './commands/keys.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerLedgerVerifyCommand } from './commands/ledger-verify.ts';
+import { registerPecsCommands } from './commands/pecs.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 import { registerSignalCommands } from './commands/signals.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -48,6 +49,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): { program: Command; contex
   registerKeysCommands(program, context);
   registerLedgerVerifyCommand(registerLedgerCommands(program, context), context);
   registerPolicyCommands(program, context);
+  registerPecsCommands(program, context);
   registerSignalCommands(program, context);
   registerDecisionCommands(program, context);
   registerBreakGlassCommands(program, context);

@@ -13,6 +13,7 @@ import { devIdpRoutes } from './routes/dev-idp.ts';
 import { breakGlassRoutes } from './routes/break-glass.ts';
 import { policyRoutes } from './routes/policy.ts';
 import { policyLifecycleRoutes } from './routes/policy-lifecycle.ts';
+import { pecsRoutes } from './routes/pecs.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
 import { devCaRoutes } from '../identity/spiffe/dev-ca-routes.ts';
@@ -61,6 +62,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => breakGlassRoutes(scope, deps));
   await app.register(async (scope) => policyRoutes(scope, deps));
   await app.register(async (scope) => policyLifecycleRoutes(scope, deps));
+  await app.register(async (scope) => pecsRoutes(scope, deps));
   await app.register(async (scope) => revocationRoutes(scope, deps));
   await app.register(async (scope) => epochRoutes(scope, deps));
   const { events } = deps;
