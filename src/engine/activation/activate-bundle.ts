@@ -32,8 +32,7 @@ import type { EvidenceAnalyzers } from '../lifecycle/evidence/analyzers.ts';
 import { defaultEvidenceAnalyzers } from '../lifecycle/evidence/default-analyzers.ts';
 import { buildRollbackPlan } from '../lifecycle/rollback/rollback-plan.ts';
 import { runningShadow, stopShadowInTransaction } from '../lifecycle/shadow/shadow-runs.ts';
-import { emptyShadowSummary, summarizeShadow } from '../lifecycle/shadow/shadow-summary.ts';
-import { latestShadowOf } from '../lifecycle/shadow/shadow-runs.ts';
+import { emptyShadowSummary } from '../lifecycle/shadow/shadow-summary.ts';
 import { getActiveBundle, getBundle } from '../../policy/bundle-store.ts';
 import { POLICY_STREAM } from './default-policy.ts';
 import { POLICY_ACTIVATE, policyActivationIntent } from '../../policy/lifecycle/activation-intent.ts';
@@ -152,12 +151,12 @@ export async function requestActivation(
   if (!active) throw new WritError('INTERNAL', 'no policy bundle is active');
   if (active.policy_bundle_hash === hash) throw refuse('CONFLICT', 'ALREADY_ACTIVE', 'this policy bundle is already active');
   const now = deps.clock.now();
-  await assertPromotionCriteria(db, hash, now, lifecycle);
+  // The gate judged the candidate's latest shadow run; that summary is also its evidence.
+  const judged = await assertPromotionCriteria(db, hash, now, lifecycle);
   // The evidence approvers review, computed here from the stored bundles.
   const candidate = (await getBundle(db, hash))!;
   assertRollbackReachable(candidate, active.bundle);
-  const run = await latestShadowOf(db, hash);
-  const shadow = run ? await summarizeShadow(db, run, now) : emptyShadowSummary(active.policy_bundle_hash, lifecycle.shadowMinHours);
+  const shadow = judged ?? emptyShadowSummary(active.policy_bundle_hash, lifecycle.shadowMinHours);
   const rollback = await buildRollbackPlan(db, { currentHash: hash, now, diff: lifecycle.analyzers.diff });
   const evidence = assembleActivationEvidence(lifecycle.analyzers, { candidate, active: active.bundle, shadow, rollback, clientManifest: request.version_manifest, now });
   const result = await submitIntent(deps, activationIntent(actor, row, request.justification), actorName(actor), { extra: evidenceWriter(evidence, hash, now) });

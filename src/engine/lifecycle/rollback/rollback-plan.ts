@@ -45,9 +45,13 @@ async function activationWindows(db: Kysely<Database>): Promise<ActivationWindow
 }
 
 async function incidentsDuring(db: Kysely<Database>, w: ActivationWindow, now: Date): Promise<number> {
-  let q = lifecycleDb(db).selectFrom('signal_incidents').select('incident_id').where('opened_at', '>=', w.from);
-  q = q.where('opened_at', '<', w.until ?? now);
-  return (await q.execute()).length;
+  const row = await lifecycleDb(db)
+    .selectFrom('signal_incidents')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('opened_at', '>=', w.from)
+    .where('opened_at', '<', w.until ?? now)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**
